@@ -13,7 +13,7 @@ namespace hyperdef::core {
 
 // Stable 64-bit FNV-1a hash, used to turn entity ids and purpose names into stream keys.
 constexpr std::uint64_t HashName(std::string_view name) {
-  std::uint64_t h = 1469598103934665603ull;
+  std::uint64_t h = 14695981039346656037ull;
   for (char c : name) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;

@@ -17,7 +17,8 @@ struct AtmosphereSample {
 };
 
 // Altitudes below 0 are clamped to 0 (the standard starts at -5 km but nothing here flies there);
-// above 1000 km density and pressure are 0 and temperature is the exospheric 1000 K.
+// above 1000 km density and pressure are 0, temperature is the exospheric 1000 K and the speed of
+// sound keeps its 1000 km value (1719 m/s).
 // Thread-safe; cheap (< 100 ns) so the flight derivative can call it every evaluation.
 AtmosphereSample Us76(double geometric_altitude_m);
 

@@ -21,7 +21,8 @@ const char* GravityModelName(GravityModel model);
 core::Vec3 GravityAcceleration(const core::Vec3& r, GravityModel model);
 
 // Gravitational potential energy per unit mass (J/kg, negative), consistent with the
-// acceleration above (a = grad U). Used by energy-conservation tests and the assessment layer.
+// acceleration above (a = -grad U, so v^2/2 + U is conserved in an inertial frame).
+// Used by energy-conservation tests and the assessment layer.
 double GravityPotential(const core::Vec3& r, GravityModel model);
 
 }  // namespace hyperdef::earth
