@@ -1,0 +1,34 @@
+#include "threats/guidance_laws.h"
+
+#include "core/constants.h"
+
+namespace hyperdef::threats {
+
+using flight::Vec3;
+
+Vec3 PerpendicularTo(const Vec3& a, const Vec3& v) {
+  const double n2 = v.squaredNorm();
+  return n2 > 0.0 ? Vec3(a - (a.dot(v) / n2) * v) : a;
+}
+
+Vec3 ProportionalNavigationLiftAccel(const flight::Environment& env, const Vec3& r_Ecef,
+                                     const Vec3& v_Ecef, const Vec3& target_Ecef,
+                                     double navigation_constant) {
+  const Vec3 rho = target_Ecef - r_Ecef;
+  const Vec3 rho_dot = -v_Ecef;
+  const double rho2 = rho.squaredNorm();
+  Vec3 a_cmd = Vec3::Zero();
+  if (rho2 > 1.0) {
+    const Vec3 omega = rho.cross(rho_dot) / rho2;
+    const double closing = -rho.dot(rho_dot) / std::sqrt(rho2);
+    a_cmd = navigation_constant * closing * omega.cross(rho / std::sqrt(rho2));
+  }
+  Vec3 a_free = earth::GravityAcceleration(r_Ecef, env.gravity);
+  if (env.earth_rotation) {
+    const Vec3 w(0.0, 0.0, core::kEarthOmega_radps);
+    a_free -= 2.0 * w.cross(v_Ecef) + w.cross(w.cross(r_Ecef));
+  }
+  return PerpendicularTo(a_cmd - a_free, v_Ecef);
+}
+
+}  // namespace hyperdef::threats
