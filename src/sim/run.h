@@ -1,0 +1,21 @@
+// One deterministic run of a scenario: every threat flown (aimed first where it has to be).
+#pragma once
+
+#include <vector>
+
+#include "sim/scenario.h"
+#include "threats/trajectory.h"
+
+namespace hyperdef::sim {
+
+struct RunResult {
+  std::vector<threats::Trajectory> trajectories;  // one per threat, in scenario order
+};
+
+// Flies one threat. Throws core::InputError if its aimpoint cannot be reached.
+threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index);
+
+// Flies every threat; trajectories are cut at the scenario's duration.
+RunResult RunScenario(const ScenarioSpec& spec);
+
+}  // namespace hyperdef::sim

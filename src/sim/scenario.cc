@@ -1,0 +1,437 @@
+#include "sim/scenario.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+#include "core/constants.h"
+#include "core/error.h"
+#include "core/random.h"
+#include "sim/yaml_reader.h"
+
+namespace hyperdef::sim {
+
+using core::kDegToRad;
+using threats::ThreatSpec;
+
+threats::SegmentOptions ScenarioSpec::SegmentOptionsFor() const {
+  threats::SegmentOptions o;
+  o.record_step_s = outputs.step_s;
+  o.relative_tolerance = world.relative_tolerance;
+  o.max_step_s = world.max_step_s;
+  return o;
+}
+
+bool BoosterPreset(const std::string& name, threats::BoosterSpec* out, double* payload_kg) {
+  using flight::Stage;
+  threats::BoosterSpec b;
+  double payload = 1000.0;
+  // Stage fields: wet kg, propellant kg, Isp s, burn s, diameter m, coast s.
+  if (name == "scud_b") {  // Forden 2007: dry 1198 kg, fuelled 4897 kg, Isp 230 s, 75 s, 0.84 m
+    b.stages = {Stage{4897, 4897 - 1198, 230, 75, 0.84, 0}};
+  } else if (name == "nodong") {  // Forden 2007: dry 3900, fuelled 19900, Isp 240 s, 70 s, 0.88 m
+    b.stages = {Stage{19900, 19900 - 3900, 240, 70, 0.88, 0}};
+  } else if (name == "icbm3") {  // MIT LNSP public three-stage model, bus 1000 kg, 1.7 m
+    b.stages = {Stage{23230, 20780, 267, 61, 1.7, 0}, Stage{7270, 6240, 287, 66, 1.7, 0},
+                Stage{3710, 3306, 285, 61, 1.7, 0}};
+  } else if (name == "mrbm2") {  // hyperdef assumption: the MIT model's 2nd and 3rd stages alone
+    b.stages = {Stage{7270, 6240, 287, 66, 1.7, 0}, Stage{3710, 3306, 285, 61, 1.7, 0}};
+  } else if (name == "cruise_booster") {  // illustrative solid booster (assumed, see references)
+    b.stages = {Stage{1800, 1400, 250, 25, 0.6, 0}};
+    payload = 1500.0;
+  } else {
+    return false;
+  }
+  *out = b;
+  if (payload_kg) *payload_kg = payload;
+  return true;
+}
+
+std::vector<std::string> BoosterPresetNames() {
+  return {"scud_b", "nodong", "icbm3", "mrbm2", "cruise_booster"};
+}
+
+namespace {
+
+using Ref = std::function<double&(ScenarioSpec&)>;
+
+// Parses the scenario tree into a ScenarioSpec, recording every distribution-valued parameter.
+class Loader {
+ public:
+  explicit Loader(ScenarioSpec* spec) : spec_(spec) {}
+
+  void Load(const Node& root);
+
+ private:
+  // A number that Monte Carlo may vary: `key` (unit in its name) read as a distribution,
+  // nominal value stored through `ref` after scaling to SI.
+  void Number(const Node& map, const std::string& key, double fallback, const Check& check,
+              double scale, const Ref& ref, bool required = false) {
+    std::optional<Node> n = map.Find(key);
+    Distribution d = Distribution::Constant(fallback);
+    if (n) {
+      d = n->AsDistribution(check);
+    } else if (required) {
+      map.Get(key);  // throws "missing required key"
+    }
+    ref(*spec_) = d.Nominal() * scale;
+    if (!d.IsConstant()) {
+      spec_->varied.push_back({n->path(), d, scale, ref});
+    }
+  }
+
+  void LoadWorld(const Node& n);
+  void LoadOutputs(const Node& n);
+  void LoadThreat(const Node& n, size_t i);
+  threats::BoosterSpec ParseBooster(const Node& n, size_t i,
+                                    std::function<threats::BoosterSpec&(ThreatSpec&)> get);
+  void LoadState(const Node& n, size_t i, std::function<threats::StateSpec&(ThreatSpec&)> get);
+
+  ScenarioSpec* spec_;
+};
+
+Ref ThreatRef(size_t i, std::function<double&(ThreatSpec&)> f) {
+  return [i, f](ScenarioSpec& s) -> double& { return f(s.threats[i]); };
+}
+
+void Loader::LoadWorld(const Node& n) {
+  const std::string g = n.GetEnum("gravity", {"point", "j2", "j4"}, "j4");
+  auto& env = spec_->world.environment;
+  env.gravity = g == "point" ? earth::GravityModel::kPointMass
+                : g == "j2"  ? earth::GravityModel::kJ2
+                             : earth::GravityModel::kJ2J4;
+  env.earth_rotation = n.GetBool("earth_rotation", true);
+  n.GetEnum("atmosphere", {"us76"}, "us76");
+  spec_->world.relative_tolerance =
+      n.GetDouble("relative_tolerance", 1e-8, Check::Between(1e-13, 1e-3));
+  spec_->world.max_step_s = n.GetDouble("max_step_s", 60.0, Check::Positive());
+  n.RejectUnknownKeys();
+}
+
+void Loader::LoadOutputs(const Node& n) {
+  spec_->outputs.step_s = n.GetDouble("step_s", 1.0, Check::Positive());
+  spec_->outputs.truth = n.GetBool("truth", true);
+  n.RejectUnknownKeys();
+}
+
+threats::BoosterSpec Loader::ParseBooster(const Node& n, size_t i,
+                                          std::function<threats::BoosterSpec&(ThreatSpec&)> get) {
+  threats::BoosterSpec b;
+  if (auto preset = n.Find("preset")) {
+    if (!BoosterPreset(preset->AsString(), &b, nullptr)) {
+      preset->AsEnum(BoosterPresetNames());  // throws with the list of presets
+    }
+  }
+  get(spec_->threats[i]) = b;
+  if (auto stages = n.Find("stages")) {
+    if (stages->size() < 1 || stages->size() > 3) {
+      throw core::InputError(stages->where(), stages->path(),
+                             fmt::format("must list 1 to 3 stages (got {})", stages->size()));
+    }
+    get(spec_->threats[i]).stages.resize(stages->size());
+    for (size_t k = 0; k < stages->size(); ++k) {
+      const Node s = (*stages)[k];
+      const auto st = [i, k, get](auto field) {
+        return ThreatRef(i, [k, get, field](ThreatSpec& t) -> double& {
+          return get(t).stages[k].*field;
+        });
+      };
+      Number(s, "wet_mass_kg", 0, Check::Positive(), 1, st(&flight::Stage::wet_mass_kg), true);
+      Number(s, "propellant_mass_kg", 0, Check::Positive(), 1,
+             st(&flight::Stage::propellant_mass_kg), true);
+      Number(s, "isp_s", 0, Check::Positive(), 1, st(&flight::Stage::isp_s), true);
+      Number(s, "burn_time_s", 0, Check::Positive(), 1, st(&flight::Stage::burn_time_s), true);
+      Number(s, "diameter_m", 0, Check::Positive(), 1, st(&flight::Stage::diameter_m), true);
+      Number(s, "coast_after_s", 0, Check::NonNegative(), 1, st(&flight::Stage::coast_after_s));
+      const flight::Stage& stage = get(spec_->threats[i]).stages[k];
+      if (stage.propellant_mass_kg >= stage.wet_mass_kg) {
+        throw core::InputError(s.Get("propellant_mass_kg").where(),
+                               s.path() + ".propellant_mass_kg",
+                               fmt::format("must be less than wet_mass_kg {} (got {})",
+                                           stage.wet_mass_kg, stage.propellant_mass_kg));
+      }
+      s.RejectUnknownKeys();
+    }
+  }
+  threats::BoosterSpec& out = get(spec_->threats[i]);
+  if (out.stages.empty()) {
+    throw core::InputError(n.where(), n.path(),
+                           "needs 'preset' (" + fmt::format("{}", fmt::join(BoosterPresetNames(), ", ")) +
+                               ") or 'stages'");
+  }
+  if (auto drag = n.Find("drag")) {
+    out.drag.mach = drag->GetDoubleList("mach", Check::NonNegative());
+    out.drag.cd = drag->GetDoubleList("cd", Check::Positive());
+    if (out.drag.mach.size() != out.drag.cd.size() || out.drag.mach.size() < 2) {
+      throw core::InputError(drag->where(), drag->path(),
+                             "mach and cd must be lists of the same length (>= 2)");
+    }
+    for (size_t k = 1; k < out.drag.mach.size(); ++k) {
+      if (out.drag.mach[k] <= out.drag.mach[k - 1]) {
+        throw core::InputError(drag->Get("mach").where(), drag->path() + ".mach",
+                               "must be strictly increasing");
+      }
+    }
+    drag->RejectUnknownKeys();
+  }
+  const auto bref = [i, get](double threats::BoosterSpec::*field) {
+    return ThreatRef(i, [get, field](ThreatSpec& t) -> double& { return get(t).*field; });
+  };
+  Number(n, "vertical_rise_s", 6.0, Check::NonNegative(), 1, bref(&threats::BoosterSpec::vertical_rise_s));
+  Number(n, "pitch_over_s", 4.0, Check::Positive(), 1, bref(&threats::BoosterSpec::pitch_over_s));
+  if (n.Has("pitch_kick_deg")) {
+    get(spec_->threats[i]).pitch_kick_rad = 0.0;
+    Number(n, "pitch_kick_deg", 0, Check::Between(0, 89), kDegToRad,
+           ThreatRef(i, [get](ThreatSpec& t) -> double& { return *get(t).pitch_kick_rad; }));
+  }
+  n.RejectUnknownKeys();
+  return get(spec_->threats[i]);
+}
+
+void Loader::LoadState(const Node& n, size_t i,
+                       std::function<threats::StateSpec&(ThreatSpec&)> get) {
+  get(spec_->threats[i]) = threats::StateSpec{};
+  const auto f = [i, get](auto getter) {
+    return ThreatRef(i, [get, getter](ThreatSpec& t) -> double& { return getter(get(t)); });
+  };
+  using S = threats::StateSpec;
+  Number(n, "time_s", 0, Check::NonNegative(), 1, f([](S& s) -> double& { return s.time_s; }));
+  Number(n, "lat_deg", 0, Check::Between(-90, 90), kDegToRad,
+         f([](S& s) -> double& { return s.position.lat_rad; }), true);
+  Number(n, "lon_deg", 0, Check::Between(-180, 360), kDegToRad,
+         f([](S& s) -> double& { return s.position.lon_rad; }), true);
+  Number(n, "alt_km", 0, Check::Between(0, 2000), 1e3,
+         f([](S& s) -> double& { return s.position.alt_m; }), true);
+  Number(n, "speed_mps", 0, Check::Positive(), 1, f([](S& s) -> double& { return s.speed_mps; }),
+         true);
+  Number(n, "flight_path_deg", 0, Check::Between(-90, 90), kDegToRad,
+         f([](S& s) -> double& { return s.flight_path_rad; }), true);
+  if (n.Has("heading_deg")) {
+    get(spec_->threats[i]).heading_rad = 0.0;
+    Number(n, "heading_deg", 0, Check::Between(-360, 360), kDegToRad,
+           f([](S& s) -> double& { return *s.heading_rad; }));
+  }
+  n.RejectUnknownKeys();
+}
+
+void Loader::LoadThreat(const Node& n, size_t i) {
+  ThreatSpec& t0 = spec_->threats[i];
+  t0.id = n.GetString("id");
+  for (size_t j = 0; j < i; ++j) {
+    if (spec_->threats[j].id == t0.id) {
+      throw core::InputError(n.Get("id").where(), n.path() + ".id",
+                             fmt::format("duplicate threat id '{}'", t0.id));
+    }
+  }
+  const std::string cls = n.GetEnum("class", {"ballistic", "boost_glide", "cruise"}, "");
+  t0.threat_class = cls == "ballistic"     ? threats::ThreatClass::kBallistic
+                    : cls == "boost_glide" ? threats::ThreatClass::kBoostGlide
+                                           : threats::ThreatClass::kCruise;
+  t0.class_label = n.GetString("label", cls);
+
+  using T = ThreatSpec;
+  const auto tr = [i](auto getter) { return ThreatRef(i, getter); };
+  const bool from_state =
+      (cls == "ballistic" && n.Has("burnout")) || (cls == "boost_glide" && n.Has("entry"));
+  if (auto launch = n.Find("launch"); launch || !from_state) {
+    const Node l = launch ? *launch : n.Get("launch");
+    Number(l, "lat_deg", 0, Check::Between(-90, 90), kDegToRad,
+           tr([](T& t) -> double& { return t.launch.lat_rad; }), true);
+    Number(l, "lon_deg", 0, Check::Between(-180, 360), kDegToRad,
+           tr([](T& t) -> double& { return t.launch.lon_rad; }), true);
+    Number(l, "alt_m", 0, Check::Between(-500, 10000), 1,
+           tr([](T& t) -> double& { return t.launch.alt_m; }));
+    Number(l, "time_s", 0, Check::NonNegative(), 1,
+           tr([](T& t) -> double& { return t.launch_time_s; }));
+    l.RejectUnknownKeys();
+  }
+  const Node aim = n.Get("aim");
+  Number(aim, "lat_deg", 0, Check::Between(-90, 90), kDegToRad,
+         tr([](T& t) -> double& { return t.aim.lat_rad; }), true);
+  Number(aim, "lon_deg", 0, Check::Between(-180, 360), kDegToRad,
+         tr([](T& t) -> double& { return t.aim.lon_rad; }), true);
+  Number(aim, "alt_m", 0, Check::Between(-500, 10000), 1,
+         tr([](T& t) -> double& { return t.aim.alt_m; }));
+  aim.RejectUnknownKeys();
+
+  if (cls == "ballistic") {
+    if (auto b = n.Find("burnout")) {
+      LoadState(*b, i, [](T& t) -> threats::StateSpec& {
+        if (!t.ballistic.burnout) t.ballistic.burnout.emplace();
+        return *t.ballistic.burnout;
+      });
+      spec_->threats[i].launch = {spec_->threats[i].ballistic.burnout->position};
+      spec_->threats[i].launch_time_s = spec_->threats[i].ballistic.burnout->time_s;
+    } else {
+      ParseBooster(n.Get("booster"), i, [](T& t) -> threats::BoosterSpec& { return t.ballistic.booster; });
+      const std::string shape =
+          n.GetEnum("trajectory", {"minimum_energy", "lofted", "depressed"}, "minimum_energy");
+      spec_->threats[i].ballistic.shape = shape == "lofted"      ? threats::TrajectoryShape::kLofted
+                                          : shape == "depressed" ? threats::TrajectoryShape::kDepressed
+                                                                 : threats::TrajectoryShape::kMinimumEnergy;
+    }
+    const Node rv = n.Get("rv");
+    Number(rv, "mass_kg", 0, Check::Positive(), 1, tr([](T& t) -> double& { return t.ballistic.rv.mass_kg; }), true);
+    Number(rv, "ballistic_coefficient_kgpm2", 0, Check::Positive(), 1,
+           tr([](T& t) -> double& { return t.ballistic.rv.ballistic_coefficient_kgpm2; }), true);
+    Number(rv, "nose_radius_m", 0.1, Check::Positive(), 1,
+           tr([](T& t) -> double& { return t.ballistic.rv.nose_radius_m; }));
+    Number(rv, "emissivity", 0.8, Check::Between(0.01, 1), 1,
+           tr([](T& t) -> double& { return t.ballistic.rv.emissivity; }));
+    rv.RejectUnknownKeys();
+  } else if (cls == "boost_glide") {
+    if (auto e = n.Find("entry")) {
+      LoadState(*e, i, [](T& t) -> threats::StateSpec& {
+        if (!t.boost_glide.entry) t.boost_glide.entry.emplace();
+        return *t.boost_glide.entry;
+      });
+      spec_->threats[i].launch = spec_->threats[i].boost_glide.entry->position;
+      spec_->threats[i].launch_time_s = spec_->threats[i].boost_glide.entry->time_s;
+    } else {
+      ParseBooster(n.Get("booster"), i, [](T& t) -> threats::BoosterSpec& { return t.boost_glide.booster; });
+    }
+    const Node g = n.Get("glider");
+    const std::string aero = g.GetEnum("aero", {"constant_ld", "cavh_table", "cavh_fit"}, "constant_ld");
+    spec_->threats[i].boost_glide.glider.aero =
+        aero == "cavh_table" ? threats::GliderAeroModel::kCavHTable
+        : aero == "cavh_fit" ? threats::GliderAeroModel::kCavHFit
+                             : threats::GliderAeroModel::kConstantLiftToDrag;
+    const auto gl = [i](double threats::GliderSpec::*field) {
+      return ThreatRef(i, [field](T& t) -> double& { return t.boost_glide.glider.*field; });
+    };
+    using G = threats::GliderSpec;
+    const bool cav = aero != "constant_ld";
+    Number(g, "mass_kg", cav ? 907.185 : 1000.0, Check::Positive(), 1, gl(&G::mass_kg));
+    Number(g, "lift_to_drag", 2.6, Check::Between(0.1, 10), 1, gl(&G::lift_to_drag));
+    Number(g, "ballistic_coefficient_kgpm2", 13000, Check::Positive(), 1, gl(&G::ballistic_coefficient_kgpm2));
+    Number(g, "max_lift_over_trim", 1.6, Check::Between(1, 10), 1, gl(&G::max_lift_over_trim));
+    Number(g, "reference_area_m2", 0.48387, Check::Positive(), 1, gl(&G::reference_area_m2));
+    Number(g, "nose_radius_m", 0.034, Check::Positive(), 1, gl(&G::nose_radius_m));
+    Number(g, "emissivity", 0.85, Check::Between(0.01, 1), 1, gl(&G::emissivity));
+    Number(g, "max_bank_deg", 70, Check::Between(0, 89), kDegToRad, gl(&G::max_bank_rad));
+    Number(g, "max_load_factor", 6, Check::Positive(), 1, gl(&G::max_load_factor));
+    g.RejectUnknownKeys();
+    using GG = threats::GlideGuidanceSpec;
+    const auto gg = [i](double GG::*field) {
+      return ThreatRef(i, [field](T& t) -> double& { return t.boost_glide.guidance.*field; });
+    };
+    if (auto gd = n.Find("guidance")) {
+      Number(*gd, "release_flight_path_deg", 0, Check::Between(-30, 60), kDegToRad, gg(&GG::release_flight_path_rad));
+      Number(*gd, "phugoid_damping_per_s", 0.035, Check::NonNegative(), 1, gg(&GG::phugoid_damping_per_s));
+      Number(*gd, "heading_gain", 4, Check::Positive(), 1, gg(&GG::heading_gain));
+      Number(*gd, "dive_lift_fraction", 0.5, Check::Between(0.05, 1), 1, gg(&GG::dive_lift_fraction));
+      Number(*gd, "navigation_constant", 3, Check::Between(1, 10), 1, gg(&GG::navigation_constant));
+      if (auto w = gd->Find("weave")) {
+        spec_->threats[i].boost_glide.guidance.weave.emplace();
+        const auto wv = [i](double threats::WeaveSpec::*field) {
+          return ThreatRef(i, [field](T& t) -> double& { return *t.boost_glide.guidance.weave.*field; });
+        };
+        Number(*w, "amplitude_deg", 0, Check::Between(0, 89), kDegToRad, wv(&threats::WeaveSpec::amplitude_rad), true);
+        Number(*w, "period_s", 0, Check::Positive(), 1, wv(&threats::WeaveSpec::period_s), true);
+        Number(*w, "start_s", 0, Check::NonNegative(), 1, wv(&threats::WeaveSpec::start_s));
+        spec_->threats[i].boost_glide.guidance.weave->square =
+            w->GetEnum("shape", {"sine", "square"}, "sine") == "square";
+        w->RejectUnknownKeys();
+      }
+      if (auto d = gd->Find("dogleg")) {
+        spec_->threats[i].boost_glide.guidance.dogleg.emplace();
+        Number(*d, "lat_deg", 0, Check::Between(-90, 90), kDegToRad,
+               tr([](T& t) -> double& { return t.boost_glide.guidance.dogleg->lat_rad; }), true);
+        Number(*d, "lon_deg", 0, Check::Between(-180, 360), kDegToRad,
+               tr([](T& t) -> double& { return t.boost_glide.guidance.dogleg->lon_rad; }), true);
+        d->RejectUnknownKeys();
+      }
+      gd->RejectUnknownKeys();
+    }
+  } else {
+    ParseBooster(n.Get("booster"), i, [](T& t) -> threats::BoosterSpec& { return t.cruise.booster; });
+    const Node c = n.Get("cruise");
+    using C = threats::CruiseSpec;
+    const auto cr = [i](double C::*field) {
+      return ThreatRef(i, [field](T& t) -> double& { return t.cruise.*field; });
+    };
+    Number(c, "altitude_km", 27, Check::Between(10, 60), 1e3, cr(&C::cruise_altitude_m));
+    Number(c, "mach", 6, Check::Between(1, 15), 1, cr(&C::cruise_mach));
+    Number(c, "vehicle_mass_kg", 1500, Check::Positive(), 1, cr(&C::vehicle_mass_kg));
+    Number(c, "fuel_mass_kg", 500, Check::Positive(), 1, cr(&C::fuel_mass_kg));
+    Number(c, "isp_s", 1000, Check::Positive(), 1, cr(&C::isp_s));
+    Number(c, "max_thrust_n", 20000, Check::Positive(), 1, cr(&C::max_thrust_N));
+    Number(c, "lift_to_drag", 4, Check::Between(0.1, 10), 1, cr(&C::lift_to_drag));
+    Number(c, "ballistic_coefficient_kgpm2", 15000, Check::Positive(), 1, cr(&C::ballistic_coefficient_kgpm2));
+    Number(c, "max_lift_over_trim", 2, Check::Between(1, 10), 1, cr(&C::max_lift_over_trim));
+    Number(c, "nose_radius_m", 0.05, Check::Positive(), 1, cr(&C::nose_radius_m));
+    Number(c, "emissivity", 0.85, Check::Between(0.01, 1), 1, cr(&C::emissivity));
+    Number(c, "dive_lift_fraction", 0.5, Check::Between(0.05, 1), 1, cr(&C::dive_lift_fraction));
+    Number(c, "navigation_constant", 3, Check::Between(1, 10), 1, cr(&C::navigation_constant));
+    const C& cs = spec_->threats[i].cruise;
+    if (cs.fuel_mass_kg >= cs.vehicle_mass_kg) {
+      throw core::InputError(c.Get("fuel_mass_kg").where(), c.path() + ".fuel_mass_kg",
+                             fmt::format("must be less than vehicle_mass_kg {} (got {})",
+                                         cs.vehicle_mass_kg, cs.fuel_mass_kg));
+    }
+    c.RejectUnknownKeys();
+  }
+  n.RejectUnknownKeys();
+}
+
+void Loader::Load(const Node& root) {
+  spec_->name = root.GetString("name", "unnamed");
+  spec_->epoch_utc = root.GetString("epoch_utc");
+  try {
+    spec_->epoch = core::Epoch::FromIso8601(spec_->epoch_utc);
+  } catch (const std::invalid_argument& e) {
+    throw core::InputError(root.Get("epoch_utc").where(), "epoch_utc", e.what());
+  }
+  spec_->duration_s = root.GetDouble("duration_s", 3600.0, Check::Positive());
+  spec_->seed = static_cast<std::uint64_t>(root.GetInt("seed", 1, Check::NonNegative()));
+  if (auto w = root.Find("world")) LoadWorld(*w);
+  if (auto o = root.Find("outputs")) LoadOutputs(*o);
+  const Node threats = root.Get("threats");
+  spec_->threats.resize(threats.size());
+  for (size_t i = 0; i < threats.size(); ++i) LoadThreat(threats[i], i);
+  for (const char* later : {"sensors", "tracker", "defense"}) {
+    if (auto n = root.Find(later)) {
+      throw core::InputError(n->where(), later,
+                             "is not supported by this version of hyperdef yet (threats only)");
+    }
+  }
+  root.RejectUnknownKeys();
+}
+
+ScenarioSpec Finish(const Node& root, const std::string& file) {
+  ScenarioSpec spec;
+  spec.file = file;
+  Loader(&spec).Load(root);
+  return spec;
+}
+
+}  // namespace
+
+ScenarioSpec LoadScenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Node root = Node::LoadFile(path);
+  for (const std::string& o : overrides) {
+    const size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw core::InputError({"<--set>", 0, 0}, o, "expected PATH=VALUE");
+    }
+    root.SetPath(o.substr(0, eq), o.substr(eq + 1));
+  }
+  return Finish(root, path);
+}
+
+ScenarioSpec LoadScenarioFromString(const std::string& text, const std::string& file_name) {
+  return Finish(Node::LoadString(text, file_name), file_name);
+}
+
+ScenarioSpec SampleScenario(const ScenarioSpec& nominal, std::uint64_t replication) {
+  ScenarioSpec s = nominal;
+  for (const VariedParameter& v : nominal.varied) {
+    core::RandomStream rng(nominal.seed, replication, v.path, "scenario");
+    v.ref(s) = v.distribution.Sample(rng) * v.scale;
+  }
+  return s;
+}
+
+}  // namespace hyperdef::sim

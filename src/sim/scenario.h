@@ -1,0 +1,67 @@
+// The scenario: plain data validated at load time. Built from YAML by LoadScenario (every error
+// names file:line:col and the key path); a Monte Carlo replication is the same spec with every
+// parameter written as a distribution drawn afresh (SampleScenario).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/epoch.h"
+#include "flight/dynamics.h"
+#include "sim/distribution.h"
+#include "threats/flight_segment.h"
+#include "threats/threat_spec.h"
+
+namespace hyperdef::sim {
+
+struct WorldSpec {
+  flight::Environment environment;
+  double relative_tolerance = 1e-8;  // Dormand-Prince 5(4) local error control
+  double max_step_s = 60.0;
+};
+
+struct OutputsSpec {
+  double step_s = 1.0;  // truth record spacing
+  bool truth = true;    // write truth.csv
+};
+
+// A scenario number given as a distribution: where it lives in the spec and its unit scale.
+struct VariedParameter {
+  std::string path;       // e.g. "threats[0].launch.time_s"
+  Distribution distribution;  // in the file's unit
+  double scale = 1.0;     // file unit -> SI
+  std::function<double&(struct ScenarioSpec&)> ref;
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string file;
+  std::string epoch_utc;
+  core::Epoch epoch = core::Epoch::FromUtc(2000, 1, 1, 12, 0, 0.0);
+  double duration_s = 3600.0;
+  std::uint64_t seed = 1;
+  WorldSpec world;
+  std::vector<threats::ThreatSpec> threats;
+  OutputsSpec outputs;
+  std::vector<VariedParameter> varied;  // nominal values are already in the spec
+
+  threats::SegmentOptions SegmentOptionsFor() const;
+};
+
+// Loads and validates a scenario file. Throws core::InputError. `overrides` are
+// "dotted.path=value" pairs applied before validation (hyperdef sweep --set).
+ScenarioSpec LoadScenario(const std::string& path, const std::vector<std::string>& overrides = {});
+ScenarioSpec LoadScenarioFromString(const std::string& text, const std::string& file_name);
+
+// The spec of Monte Carlo replication `replication`: every varied parameter drawn from its
+// own stream (seed, replication, parameter path, "scenario").
+ScenarioSpec SampleScenario(const ScenarioSpec& nominal, std::uint64_t replication);
+
+// Booster presets from the open literature (docs/references.md): "scud_b", "nodong", "icbm3",
+// "mrbm2", "cruise_booster". Returns false if unknown.
+bool BoosterPreset(const std::string& name, threats::BoosterSpec* out, double* payload_kg);
+std::vector<std::string> BoosterPresetNames();
+
+}  // namespace hyperdef::sim
