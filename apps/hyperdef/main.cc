@@ -1,0 +1,92 @@
+// hyperdef command line. Exit codes: 0 success, 2 bad input (nothing written), 1 internal error.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/constants.h"
+#include "core/error.h"
+#include "io/run_outputs.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+namespace {
+
+using namespace hyperdef;
+
+void PrintRunSummary(const sim::ScenarioSpec& spec, const sim::RunResult& result) {
+  fmt::print("scenario '{}' ({} threats, epoch {})\n", spec.name, spec.threats.size(), spec.epoch_utc);
+  fmt::print("  {:<12} {:<12} {:>9} {:>10} {:>9} {:>8} {:>6} {:>11}\n", "threat", "class",
+             "tof_s", "range_km", "apogee_km", "vmax_mps", "Mmax", "miss_m");
+  for (const threats::Trajectory& tr : result.trajectories) {
+    fmt::print("  {:<12} {:<12} {:>9.1f} {:>10.1f} {:>9.1f} {:>8.0f} {:>6.1f} {:>11.1f}{}\n",
+               tr.threat_id, threats::ThreatClassName(tr.threat_class),
+               tr.impact_time_s - tr.launch_time_s, tr.ground_range_m / 1e3, tr.apogee_m / 1e3,
+               tr.max_speed_mps, tr.max_mach, tr.miss_distance_m,
+               tr.impacted ? "" : "  (no impact within duration)");
+  }
+}
+
+int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const sim::ScenarioSpec spec = sim::LoadScenario(scenario);
+  const sim::RunResult result = sim::RunScenario(spec);  // everything computed before any write
+  const io::OutputDir dir(out_dir);
+  io::WriteRunOutputs(spec, result, dir);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!quiet) {
+    PrintRunSummary(spec, result);
+    fmt::print("wrote {}/summary.json{} in {:.2f} s\n", out_dir, spec.outputs.truth ? " and truth.csv" : "",
+               wall);
+  }
+  return 0;
+}
+
+int Validate(const std::string& scenario) {
+  const sim::ScenarioSpec spec = sim::LoadScenario(scenario);
+  fmt::print("{}: OK ({} threats, {} varied parameters)\n", scenario, spec.threats.size(),
+             spec.varied.size());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hyperdef: open simulation of defence against hypersonic and ballistic missiles"};
+  app.set_version_flag("--version", std::string("hyperdef ") + io::kVersion);
+  app.require_subcommand(1);
+
+  std::string scenario, out_dir;
+  bool quiet = false;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario once and write its results");
+  run->add_option("scenario", scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("--out", out_dir, "Output directory (created if missing)")->required();
+  run->add_flag("-q,--quiet", quiet, "Print nothing on success");
+
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without running it");
+  validate->add_option("scenario", scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return Run(scenario, out_dir, quiet);
+    if (*validate) return Validate(scenario);
+  } catch (const core::InputError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const core::InvariantError& e) {
+    std::fprintf(stderr, "internal error (please report): %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

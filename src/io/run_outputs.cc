@@ -1,0 +1,97 @@
+#include "io/run_outputs.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/constants.h"
+
+namespace hyperdef::io {
+
+using core::kRadToDeg;
+using nlohmann::ordered_json;
+
+namespace {
+// Rounds for stable, readable JSON (the values are physical: more digits would be noise).
+double Round(double x, int digits) {
+  const double p = std::pow(10.0, digits);
+  return std::round(x * p) / p;
+}
+}  // namespace
+
+ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& result) {
+  ordered_json j;
+  j["hyperdef_version"] = kVersion;
+  j["scenario"] = {{"name", spec.name},
+                   {"file", spec.file},
+                   {"epoch_utc", spec.epoch_utc},
+                   {"duration_s", spec.duration_s},
+                   {"seed", spec.seed}};
+  ordered_json threats = ordered_json::array();
+  for (size_t i = 0; i < result.trajectories.size(); ++i) {
+    const threats::Trajectory& tr = result.trajectories[i];
+    const threats::ThreatSpec& ts = spec.threats[i];
+    double max_q = 0, max_n = 0, max_heat = 0, max_temp = 0;
+    for (const auto& s : tr.samples) {
+      max_q = std::max(max_q, s.dynamic_pressure_Pa);
+      max_n = std::max(max_n, s.load_factor);
+      max_heat = std::max(max_heat, s.heat_flux_Wpm2);
+      max_temp = std::max(max_temp, s.surface_temperature_K);
+    }
+    ordered_json events = ordered_json::array();
+    for (const auto& e : tr.events) events.push_back({{"name", e.name}, {"t_s", Round(e.t_s, 3)}});
+    threats.push_back({
+        {"id", tr.threat_id},
+        {"class", threats::ThreatClassName(tr.threat_class)},
+        {"label", ts.class_label},
+        {"launch_time_s", Round(tr.launch_time_s, 3)},
+        {"launch_time_utc", spec.epoch.ToIso8601(tr.launch_time_s)},
+        {"impacted", tr.impacted},
+        {"impact_time_s", Round(tr.impact_time_s, 3)},
+        {"impact_time_utc", spec.epoch.ToIso8601(tr.impact_time_s)},
+        {"time_of_flight_s", Round(tr.impact_time_s - tr.launch_time_s, 3)},
+        {"ground_range_km", Round(tr.ground_range_m / 1e3, 3)},
+        {"apogee_km", Round(tr.apogee_m / 1e3, 3)},
+        {"max_speed_mps", Round(tr.max_speed_mps, 2)},
+        {"max_mach", Round(tr.max_mach, 3)},
+        {"max_dynamic_pressure_kpa", Round(max_q / 1e3, 3)},
+        {"max_load_factor_g", Round(max_n, 3)},
+        {"max_heat_flux_mwpm2", Round(max_heat / 1e6, 4)},
+        {"max_surface_temperature_k", Round(max_temp, 1)},
+        {"impact", {{"lat_deg", Round(tr.impact.lat_rad * kRadToDeg, 6)},
+                    {"lon_deg", Round(tr.impact.lon_rad * kRadToDeg, 6)}}},
+        {"aimpoint", {{"lat_deg", Round(ts.aim.lat_rad * kRadToDeg, 6)},
+                      {"lon_deg", Round(ts.aim.lon_rad * kRadToDeg, 6)}}},
+        {"distance_from_aimpoint_m", Round(tr.miss_distance_m, 1)},
+        {"events", events},
+    });
+  }
+  j["threats"] = threats;
+  return j;
+}
+
+void WriteTruthCsv(const sim::RunResult& result, std::ostream& out) {
+  out << "threat_id,t_s,phase,x_ecef_m,y_ecef_m,z_ecef_m,vx_ecef_mps,vy_ecef_mps,vz_ecef_mps,"
+         "lat_deg,lon_deg,alt_m,speed_mps,mach,flight_path_deg,heading_deg,dynamic_pressure_pa,"
+         "load_factor_g,heat_flux_wpm2,surface_temperature_k,mass_kg,thrust_n\n";
+  for (const threats::Trajectory& tr : result.trajectories) {
+    for (const threats::TrajectorySample& s : tr.samples) {
+      out << fmt::format(
+          "{},{:.3f},{},{:.3f},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.7f},{:.7f},{:.2f},{:.3f},{:.4f},"
+          "{:.4f},{:.4f},{:.2f},{:.4f},{:.1f},{:.1f},{:.2f},{:.1f}\n",
+          tr.threat_id, s.t_s, threats::PhaseName(s.phase), s.x[0], s.x[1], s.x[2], s.x[3], s.x[4],
+          s.x[5], s.lat_rad * kRadToDeg, s.lon_rad * kRadToDeg, s.alt_m, s.speed_mps, s.mach,
+          s.flight_path_rad * kRadToDeg, s.heading_rad * kRadToDeg, s.dynamic_pressure_Pa,
+          s.load_factor, s.heat_flux_Wpm2, s.surface_temperature_K, s.x[6], s.thrust_N);
+    }
+  }
+}
+
+void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result,
+                     const OutputDir& dir) {
+  if (spec.outputs.truth) dir.Write("truth.csv", [&](std::ostream& o) { WriteTruthCsv(result, o); });
+  dir.Write("summary.json", [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });
+}
+
+}  // namespace hyperdef::io
