@@ -30,7 +30,8 @@ Result RunCli(const std::string& args) {
 }
 
 fs::path TempDir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("hyperdef-cli-test-" + name + "-" + std::to_string(::getpid()));
+  fs::path d =
+      fs::temp_directory_path() / ("hyperdef-cli-test-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -62,27 +63,29 @@ TEST(Cli, ExamplesValidate) {
 TEST(Cli, BadValueNamesFileLineKeyAndValueAndExitsTwo) {
   const fs::path dir = TempDir("bad");
   const fs::path f = dir / "regional.yaml";
-  std::ofstream(f) << "name: bad\n"                                   // 1
-                      "epoch_utc: 2027-01-01T00:00:00Z\n"             // 2
-                      "threats:\n"                                    // 3
-                      "  - id: bm\n"                                  // 4
-                      "    class: ballistic\n"                        // 5
-                      "    launch: {lat_deg: 40, lon_deg: 127}\n"     // 6
-                      "    aim: {lat_deg: 37, lon_deg: 131}\n"        // 7
-                      "    rv: {mass_kg: 1000, ballistic_coefficient_kgpm2: 5000}\n"  // 8
-                      "    booster:\n"                                // 9
-                      "      stages:\n"                               // 10
-                      "        - {wet_mass_kg: 10000, propellant_mass_kg: 8000, isp_s: 250,\n"  // 11
-                      "           burn_time_s: 60, diameter_m: 1}\n"  // 12
-                      "        - wet_mass_kg: 3000\n"                 // 13
-                      "          isp_s: -3\n"                         // 14
-                      "          propellant_mass_kg: 2000\n"
-                      "          burn_time_s: 60\n"
-                      "          diameter_m: 1\n";
+  std::ofstream(f)
+      << "name: bad\n"                                                             // 1
+         "epoch_utc: 2027-01-01T00:00:00Z\n"                                       // 2
+         "threats:\n"                                                              // 3
+         "  - id: bm\n"                                                            // 4
+         "    class: ballistic\n"                                                  // 5
+         "    launch: {lat_deg: 40, lon_deg: 127}\n"                               // 6
+         "    aim: {lat_deg: 37, lon_deg: 131}\n"                                  // 7
+         "    rv: {mass_kg: 1000, ballistic_coefficient_kgpm2: 5000}\n"            // 8
+         "    booster:\n"                                                          // 9
+         "      stages:\n"                                                         // 10
+         "        - {wet_mass_kg: 10000, propellant_mass_kg: 8000, isp_s: 250,\n"  // 11
+         "           burn_time_s: 60, diameter_m: 1}\n"                            // 12
+         "        - wet_mass_kg: 3000\n"                                           // 13
+         "          isp_s: -3\n"                                                   // 14
+         "          propellant_mass_kg: 2000\n"
+         "          burn_time_s: 60\n"
+         "          diameter_m: 1\n";
   const fs::path out = dir / "out";
   const Result r = RunCli("run " + f.string() + " --out " + out.string());
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.output.find("regional.yaml:14:18: threats[0].booster.stages[1].isp_s: must be > 0 (got -3)"),
+  EXPECT_NE(r.output.find(
+                "regional.yaml:14:18: threats[0].booster.stages[1].isp_s: must be > 0 (got -3)"),
             std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(out)) << "nothing may be written on bad input";
@@ -97,7 +100,8 @@ TEST(Cli, UnknownKeyIsAnError) {
                       "threats:\n"
                       "  - id: g\n"
                       "    class: boost_glide\n"
-                      "    entry: {lat_deg: 30, lon_deg: 120, alt_km: 100, speed_mps: 6000, flight_path_deg: -5}\n"
+                      "    entry: {lat_deg: 30, lon_deg: 120, alt_km: 100, speed_mps: 6000, "
+                      "flight_path_deg: -5}\n"
                       "    aim: {lat_deg: 30, lon_deg: 140}\n"
                       "    glider: {lift_to_dragg: 2.6}\n";
   const Result r = RunCli("validate " + f.string());
@@ -115,9 +119,9 @@ TEST(Cli, RunWritesSummaryAndTruth) {
   const nlohmann::json j = nlohmann::json::parse(in);
   ASSERT_EQ(j["threats"].size(), 1u);
   const auto& t = j["threats"][0];
-  for (const char* k : {"id", "class", "launch_time_s", "impact_time_s", "ground_range_km",
-                        "apogee_km", "max_speed_mps", "max_mach", "impact",
-                        "distance_from_aimpoint_m"})
+  for (const char* k :
+       {"id", "class", "launch_time_s", "impact_time_s", "ground_range_km", "apogee_km",
+        "max_speed_mps", "max_mach", "impact", "distance_from_aimpoint_m"})
     EXPECT_TRUE(t.contains(k)) << k;
   EXPECT_EQ(t["class"], "boost_glide");
   EXPECT_TRUE(t["impacted"].get<bool>());

@@ -1,7 +1,7 @@
 // hyperdef command line. Exit codes: 0 success, 2 bad input (nothing written), 1 internal error.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,9 +18,10 @@ namespace {
 using namespace hyperdef;
 
 void PrintRunSummary(const sim::ScenarioSpec& spec, const sim::RunResult& result) {
-  fmt::print("scenario '{}' ({} threats, epoch {})\n", spec.name, spec.threats.size(), spec.epoch_utc);
-  fmt::print("  {:<12} {:<12} {:>9} {:>10} {:>9} {:>8} {:>6} {:>11}\n", "threat", "class",
-             "tof_s", "range_km", "apogee_km", "vmax_mps", "Mmax", "miss_m");
+  fmt::print("scenario '{}' ({} threats, epoch {})\n", spec.name, spec.threats.size(),
+             spec.epoch_utc);
+  fmt::print("  {:<12} {:<12} {:>9} {:>10} {:>9} {:>8} {:>6} {:>11}\n", "threat", "class", "tof_s",
+             "range_km", "apogee_km", "vmax_mps", "Mmax", "miss_m");
   for (const threats::Trajectory& tr : result.trajectories) {
     fmt::print("  {:<12} {:<12} {:>9.1f} {:>10.1f} {:>9.1f} {:>8.0f} {:>6.1f} {:>11.1f}{}\n",
                tr.threat_id, threats::ThreatClassName(tr.threat_class),
@@ -39,8 +40,8 @@ int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!quiet) {
     PrintRunSummary(spec, result);
-    fmt::print("wrote {}/summary.json{} in {:.2f} s\n", out_dir, spec.outputs.truth ? " and truth.csv" : "",
-               wall);
+    fmt::print("wrote {}/summary.json{} in {:.2f} s\n", out_dir,
+               spec.outputs.truth ? " and truth.csv" : "", wall);
   }
   return 0;
 }
@@ -67,7 +68,9 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", quiet, "Print nothing on success");
 
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without running it");
-  validate->add_option("scenario", scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("scenario", scenario, "Scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   try {
     app.parse(argc, argv);

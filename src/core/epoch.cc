@@ -22,8 +22,9 @@ Epoch Epoch::FromUtc(int year, int month, int day, int hour, int minute, double 
   // ERFA: < 0 invalid field; +2/+3 time past the end of that day (e.g. second 60 on a day with no
   // leap second); +1 alone only flags a "dubious year" (beyond the leap-second table) and is kept.
   if (status < 0 || status >= 2) {
-    throw std::invalid_argument(fmt::format("not a valid UTC date/time {:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{}",
-                                            year, month, day, hour, minute, second));
+    throw std::invalid_argument(
+        fmt::format("not a valid UTC date/time {:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{}", year, month,
+                    day, hour, minute, second));
   }
   return Epoch(utc, dut1_s);
 }

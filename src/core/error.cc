@@ -5,7 +5,8 @@
 namespace hyperdef::core {
 
 namespace {
-std::string Format(const SourceLocation& where, const std::string& key, const std::string& message) {
+std::string Format(const SourceLocation& where, const std::string& key,
+                   const std::string& message) {
   std::string prefix = where.file.empty() ? std::string("<input>") : where.file;
   if (where.line > 0) prefix += fmt::format(":{}", where.line);
   if (where.line > 0 && where.column > 0) prefix += fmt::format(":{}", where.column);

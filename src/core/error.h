@@ -15,7 +15,8 @@ struct SourceLocation {
   int column = 0;
 };
 
-// A problem with user input (scenario file, command-line option). The CLI turns it into exit code 2.
+// A problem with user input (scenario file, command-line option). The CLI turns it into exit
+// code 2.
 class InputError : public std::runtime_error {
  public:
   InputError(SourceLocation where, std::string key, std::string message);

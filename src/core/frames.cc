@@ -17,7 +17,9 @@ Mat3 R_EciFromEcef(double era_rad) {
   return r;
 }
 
-Vec3 PositionEciFromEcef(const Vec3& r_Ecef, double era_rad) { return R_EciFromEcef(era_rad) * r_Ecef; }
+Vec3 PositionEciFromEcef(const Vec3& r_Ecef, double era_rad) {
+  return R_EciFromEcef(era_rad) * r_Ecef;
+}
 
 Vec3 PositionEcefFromEci(const Vec3& r_Eci, double era_rad) {
   return R_EciFromEcef(era_rad).transpose() * r_Eci;

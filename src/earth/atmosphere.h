@@ -10,7 +10,7 @@
 namespace hyperdef::earth {
 
 struct AtmosphereSample {
-  double temperature_K = 0.0;   // kinetic temperature
+  double temperature_K = 0.0;  // kinetic temperature
   double pressure_Pa = 0.0;
   double density_kgpm3 = 0.0;
   double speed_of_sound_mps = 0.0;

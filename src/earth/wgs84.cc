@@ -29,8 +29,8 @@ Mat3 R_EnuFromEcef(double lat_rad, double lon_rad) {
   const double sl = std::sin(lat_rad), cl = std::cos(lat_rad);
   const double so = std::sin(lon_rad), co = std::cos(lon_rad);
   Mat3 r;
-  r << -so, co, 0.0,             //
-      -sl * co, -sl * so, cl,    //
+  r << -so, co, 0.0,           //
+      -sl * co, -sl * so, cl,  //
       cl * co, cl * so, sl;
   return r;
 }
@@ -40,7 +40,8 @@ Vec3 EnuFromEcef(const Vec3& r_Ecef, const Geodetic& origin) {
 }
 
 Vec3 EcefFromEnu(const Vec3& p_Enu, const Geodetic& origin) {
-  return EcefFromGeodetic(origin) + R_EnuFromEcef(origin.lat_rad, origin.lon_rad).transpose() * p_Enu;
+  return EcefFromGeodetic(origin) +
+         R_EnuFromEcef(origin.lat_rad, origin.lon_rad).transpose() * p_Enu;
 }
 
 double GeodesicDistance_m(double lat1_rad, double lon1_rad, double lat2_rad, double lon2_rad,

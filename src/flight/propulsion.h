@@ -14,8 +14,8 @@ struct Stage {
   double propellant_mass_kg = 0.0;  // burned propellant
   double isp_s = 0.0;               // specific impulse
   double burn_time_s = 0.0;
-  double diameter_m = 0.0;          // for the drag reference area
-  double coast_after_s = 0.0;       // unpowered gap before the next stage ignites
+  double diameter_m = 0.0;     // for the drag reference area
+  double coast_after_s = 0.0;  // unpowered gap before the next stage ignites
 
   double DryMass_kg() const { return wet_mass_kg - propellant_mass_kg; }
   double MassFlow_kgps() const { return propellant_mass_kg / burn_time_s; }

@@ -59,10 +59,12 @@ ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& re
         {"max_load_factor_g", Round(max_n, 3)},
         {"max_heat_flux_mwpm2", Round(max_heat / 1e6, 4)},
         {"max_surface_temperature_k", Round(max_temp, 1)},
-        {"impact", {{"lat_deg", Round(tr.impact.lat_rad * kRadToDeg, 6)},
-                    {"lon_deg", Round(tr.impact.lon_rad * kRadToDeg, 6)}}},
-        {"aimpoint", {{"lat_deg", Round(ts.aim.lat_rad * kRadToDeg, 6)},
-                      {"lon_deg", Round(ts.aim.lon_rad * kRadToDeg, 6)}}},
+        {"impact",
+         {{"lat_deg", Round(tr.impact.lat_rad * kRadToDeg, 6)},
+          {"lon_deg", Round(tr.impact.lon_rad * kRadToDeg, 6)}}},
+        {"aimpoint",
+         {{"lat_deg", Round(ts.aim.lat_rad * kRadToDeg, 6)},
+          {"lon_deg", Round(ts.aim.lon_rad * kRadToDeg, 6)}}},
         {"distance_from_aimpoint_m", Round(tr.miss_distance_m, 1)},
         {"events", events},
     });
@@ -78,7 +80,8 @@ void WriteTruthCsv(const sim::RunResult& result, std::ostream& out) {
   for (const threats::Trajectory& tr : result.trajectories) {
     for (const threats::TrajectorySample& s : tr.samples) {
       out << fmt::format(
-          "{},{:.3f},{},{:.3f},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.7f},{:.7f},{:.2f},{:.3f},{:.4f},"
+          "{},{:.3f},{},{:.3f},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.7f},{:.7f},{:.2f},{:.3f},{:."
+          "4f},"
           "{:.4f},{:.4f},{:.2f},{:.4f},{:.1f},{:.1f},{:.2f},{:.1f}\n",
           tr.threat_id, s.t_s, threats::PhaseName(s.phase), s.x[0], s.x[1], s.x[2], s.x[3], s.x[4],
           s.x[5], s.lat_rad * kRadToDeg, s.lon_rad * kRadToDeg, s.alt_m, s.speed_mps, s.mach,
@@ -90,8 +93,10 @@ void WriteTruthCsv(const sim::RunResult& result, std::ostream& out) {
 
 void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result,
                      const OutputDir& dir) {
-  if (spec.outputs.truth) dir.Write("truth.csv", [&](std::ostream& o) { WriteTruthCsv(result, o); });
-  dir.Write("summary.json", [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });
+  if (spec.outputs.truth)
+    dir.Write("truth.csv", [&](std::ostream& o) { WriteTruthCsv(result, o); });
+  dir.Write("summary.json",
+            [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });
 }
 
 }  // namespace hyperdef::io

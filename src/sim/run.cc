@@ -18,9 +18,12 @@ threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index) {
   const flight::Environment& env = spec.world.environment;
   try {
     switch (t.threat_class) {
-      case threats::ThreatClass::kBallistic: return threats::SimulateBallistic(env, t, options);
-      case threats::ThreatClass::kBoostGlide: return threats::SimulateBoostGlide(env, t, options);
-      case threats::ThreatClass::kCruise: return threats::SimulateCruise(env, t, options);
+      case threats::ThreatClass::kBallistic:
+        return threats::SimulateBallistic(env, t, options);
+      case threats::ThreatClass::kBoostGlide:
+        return threats::SimulateBoostGlide(env, t, options);
+      case threats::ThreatClass::kCruise:
+        return threats::SimulateCruise(env, t, options);
     }
   } catch (const std::runtime_error& e) {
     if (dynamic_cast<const core::InputError*>(&e)) throw;
@@ -34,12 +37,14 @@ RunResult RunScenario(const ScenarioSpec& spec) {
   for (size_t i = 0; i < spec.threats.size(); ++i) {
     threats::Trajectory tr = SimulateThreat(spec, i);
     auto& s = tr.samples;
-    const auto past = std::find_if(s.begin(), s.end(),
-                                   [&](const threats::TrajectorySample& x) { return x.t_s > spec.duration_s; });
+    const auto past = std::find_if(s.begin(), s.end(), [&](const threats::TrajectorySample& x) {
+      return x.t_s > spec.duration_s;
+    });
     if (past != s.end()) {
       s.erase(past, s.end());
       tr.impacted = false;
-      std::erase_if(tr.events, [&](const threats::FlightEvent& e) { return e.t_s > spec.duration_s; });
+      std::erase_if(tr.events,
+                    [&](const threats::FlightEvent& e) { return e.t_s > spec.duration_s; });
       tr.Summarise(spec.threats[i].launch, spec.threats[i].aim);
     }
     result.trajectories.push_back(std::move(tr));

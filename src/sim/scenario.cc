@@ -134,9 +134,8 @@ threats::BoosterSpec Loader::ParseBooster(const Node& n, size_t i,
     for (size_t k = 0; k < stages->size(); ++k) {
       const Node s = (*stages)[k];
       const auto st = [i, k, get](auto field) {
-        return ThreatRef(i, [k, get, field](ThreatSpec& t) -> double& {
-          return get(t).stages[k].*field;
-        });
+        return ThreatRef(
+            i, [k, get, field](ThreatSpec& t) -> double& { return get(t).stages[k].*field; });
       };
       Number(s, "wet_mass_kg", 0, Check::Positive(), 1, st(&flight::Stage::wet_mass_kg), true);
       Number(s, "propellant_mass_kg", 0, Check::Positive(), 1,
@@ -158,7 +157,8 @@ threats::BoosterSpec Loader::ParseBooster(const Node& n, size_t i,
   threats::BoosterSpec& out = get(spec_->threats[i]);
   if (out.stages.empty()) {
     throw core::InputError(n.where(), n.path(),
-                           "needs 'preset' (" + fmt::format("{}", fmt::join(BoosterPresetNames(), ", ")) +
+                           "needs 'preset' (" +
+                               fmt::format("{}", fmt::join(BoosterPresetNames(), ", ")) +
                                ") or 'stages'");
   }
   if (auto drag = n.Find("drag")) {
@@ -179,7 +179,8 @@ threats::BoosterSpec Loader::ParseBooster(const Node& n, size_t i,
   const auto bref = [i, get](double threats::BoosterSpec::*field) {
     return ThreatRef(i, [get, field](ThreatSpec& t) -> double& { return get(t).*field; });
   };
-  Number(n, "vertical_rise_s", 6.0, Check::NonNegative(), 1, bref(&threats::BoosterSpec::vertical_rise_s));
+  Number(n, "vertical_rise_s", 6.0, Check::NonNegative(), 1,
+         bref(&threats::BoosterSpec::vertical_rise_s));
   Number(n, "pitch_over_s", 4.0, Check::Positive(), 1, bref(&threats::BoosterSpec::pitch_over_s));
   if (n.Has("pitch_kick_deg")) {
     get(spec_->threats[i]).pitch_kick_rad = 0.0;
@@ -265,15 +266,18 @@ void Loader::LoadThreat(const Node& n, size_t i) {
       spec_->threats[i].launch = {spec_->threats[i].ballistic.burnout->position};
       spec_->threats[i].launch_time_s = spec_->threats[i].ballistic.burnout->time_s;
     } else {
-      ParseBooster(n.Get("booster"), i, [](T& t) -> threats::BoosterSpec& { return t.ballistic.booster; });
+      ParseBooster(n.Get("booster"), i,
+                   [](T& t) -> threats::BoosterSpec& { return t.ballistic.booster; });
       const std::string shape =
           n.GetEnum("trajectory", {"minimum_energy", "lofted", "depressed"}, "minimum_energy");
-      spec_->threats[i].ballistic.shape = shape == "lofted"      ? threats::TrajectoryShape::kLofted
-                                          : shape == "depressed" ? threats::TrajectoryShape::kDepressed
-                                                                 : threats::TrajectoryShape::kMinimumEnergy;
+      spec_->threats[i].ballistic.shape = shape == "lofted" ? threats::TrajectoryShape::kLofted
+                                          : shape == "depressed"
+                                              ? threats::TrajectoryShape::kDepressed
+                                              : threats::TrajectoryShape::kMinimumEnergy;
     }
     const Node rv = n.Get("rv");
-    Number(rv, "mass_kg", 0, Check::Positive(), 1, tr([](T& t) -> double& { return t.ballistic.rv.mass_kg; }), true);
+    Number(rv, "mass_kg", 0, Check::Positive(), 1,
+           tr([](T& t) -> double& { return t.ballistic.rv.mass_kg; }), true);
     Number(rv, "ballistic_coefficient_kgpm2", 0, Check::Positive(), 1,
            tr([](T& t) -> double& { return t.ballistic.rv.ballistic_coefficient_kgpm2; }), true);
     Number(rv, "nose_radius_m", 0.1, Check::Positive(), 1,
@@ -290,10 +294,12 @@ void Loader::LoadThreat(const Node& n, size_t i) {
       spec_->threats[i].launch = spec_->threats[i].boost_glide.entry->position;
       spec_->threats[i].launch_time_s = spec_->threats[i].boost_glide.entry->time_s;
     } else {
-      ParseBooster(n.Get("booster"), i, [](T& t) -> threats::BoosterSpec& { return t.boost_glide.booster; });
+      ParseBooster(n.Get("booster"), i,
+                   [](T& t) -> threats::BoosterSpec& { return t.boost_glide.booster; });
     }
     const Node g = n.Get("glider");
-    const std::string aero = g.GetEnum("aero", {"constant_ld", "cavh_table", "cavh_fit"}, "constant_ld");
+    const std::string aero =
+        g.GetEnum("aero", {"constant_ld", "cavh_table", "cavh_fit"}, "constant_ld");
     spec_->threats[i].boost_glide.glider.aero =
         aero == "cavh_table" ? threats::GliderAeroModel::kCavHTable
         : aero == "cavh_fit" ? threats::GliderAeroModel::kCavHFit
@@ -305,7 +311,8 @@ void Loader::LoadThreat(const Node& n, size_t i) {
     const bool cav = aero != "constant_ld";
     Number(g, "mass_kg", cav ? 907.185 : 1000.0, Check::Positive(), 1, gl(&G::mass_kg));
     Number(g, "lift_to_drag", 2.6, Check::Between(0.1, 10), 1, gl(&G::lift_to_drag));
-    Number(g, "ballistic_coefficient_kgpm2", 13000, Check::Positive(), 1, gl(&G::ballistic_coefficient_kgpm2));
+    Number(g, "ballistic_coefficient_kgpm2", 13000, Check::Positive(), 1,
+           gl(&G::ballistic_coefficient_kgpm2));
     Number(g, "max_lift_over_trim", 1.6, Check::Between(1, 10), 1, gl(&G::max_lift_over_trim));
     Number(g, "reference_area_m2", 0.48387, Check::Positive(), 1, gl(&G::reference_area_m2));
     Number(g, "nose_radius_m", 0.034, Check::Positive(), 1, gl(&G::nose_radius_m));
@@ -318,17 +325,22 @@ void Loader::LoadThreat(const Node& n, size_t i) {
       return ThreatRef(i, [field](T& t) -> double& { return t.boost_glide.guidance.*field; });
     };
     if (auto gd = n.Find("guidance")) {
-      Number(*gd, "release_flight_path_deg", 0, Check::Between(-30, 60), kDegToRad, gg(&GG::release_flight_path_rad));
-      Number(*gd, "phugoid_damping_per_s", 0.035, Check::NonNegative(), 1, gg(&GG::phugoid_damping_per_s));
+      Number(*gd, "release_flight_path_deg", 0, Check::Between(-30, 60), kDegToRad,
+             gg(&GG::release_flight_path_rad));
+      Number(*gd, "phugoid_damping_per_s", 0.035, Check::NonNegative(), 1,
+             gg(&GG::phugoid_damping_per_s));
       Number(*gd, "heading_gain", 4, Check::Positive(), 1, gg(&GG::heading_gain));
-      Number(*gd, "dive_lift_fraction", 0.5, Check::Between(0.05, 1), 1, gg(&GG::dive_lift_fraction));
+      Number(*gd, "dive_lift_fraction", 0.5, Check::Between(0.05, 1), 1,
+             gg(&GG::dive_lift_fraction));
       Number(*gd, "navigation_constant", 3, Check::Between(1, 10), 1, gg(&GG::navigation_constant));
       if (auto w = gd->Find("weave")) {
         spec_->threats[i].boost_glide.guidance.weave.emplace();
         const auto wv = [i](double threats::WeaveSpec::*field) {
-          return ThreatRef(i, [field](T& t) -> double& { return *t.boost_glide.guidance.weave.*field; });
+          return ThreatRef(
+              i, [field](T& t) -> double& { return *t.boost_glide.guidance.weave.*field; });
         };
-        Number(*w, "amplitude_deg", 0, Check::Between(0, 89), kDegToRad, wv(&threats::WeaveSpec::amplitude_rad), true);
+        Number(*w, "amplitude_deg", 0, Check::Between(0, 89), kDegToRad,
+               wv(&threats::WeaveSpec::amplitude_rad), true);
         Number(*w, "period_s", 0, Check::Positive(), 1, wv(&threats::WeaveSpec::period_s), true);
         Number(*w, "start_s", 0, Check::NonNegative(), 1, wv(&threats::WeaveSpec::start_s));
         spec_->threats[i].boost_glide.guidance.weave->square =
@@ -346,7 +358,8 @@ void Loader::LoadThreat(const Node& n, size_t i) {
       gd->RejectUnknownKeys();
     }
   } else {
-    ParseBooster(n.Get("booster"), i, [](T& t) -> threats::BoosterSpec& { return t.cruise.booster; });
+    ParseBooster(n.Get("booster"), i,
+                 [](T& t) -> threats::BoosterSpec& { return t.cruise.booster; });
     const Node c = n.Get("cruise");
     using C = threats::CruiseSpec;
     const auto cr = [i](double C::*field) {
@@ -359,7 +372,8 @@ void Loader::LoadThreat(const Node& n, size_t i) {
     Number(c, "isp_s", 1000, Check::Positive(), 1, cr(&C::isp_s));
     Number(c, "max_thrust_n", 20000, Check::Positive(), 1, cr(&C::max_thrust_N));
     Number(c, "lift_to_drag", 4, Check::Between(0.1, 10), 1, cr(&C::lift_to_drag));
-    Number(c, "ballistic_coefficient_kgpm2", 15000, Check::Positive(), 1, cr(&C::ballistic_coefficient_kgpm2));
+    Number(c, "ballistic_coefficient_kgpm2", 15000, Check::Positive(), 1,
+           cr(&C::ballistic_coefficient_kgpm2));
     Number(c, "max_lift_over_trim", 2, Check::Between(1, 10), 1, cr(&C::max_lift_over_trim));
     Number(c, "nose_radius_m", 0.05, Check::Positive(), 1, cr(&C::nose_radius_m));
     Number(c, "emissivity", 0.85, Check::Between(0.01, 1), 1, cr(&C::emissivity));

@@ -29,9 +29,9 @@ struct OutputsSpec {
 
 // A scenario number given as a distribution: where it lives in the spec and its unit scale.
 struct VariedParameter {
-  std::string path;       // e.g. "threats[0].launch.time_s"
+  std::string path;           // e.g. "threats[0].launch.time_s"
   Distribution distribution;  // in the file's unit
-  double scale = 1.0;     // file unit -> SI
+  double scale = 1.0;         // file unit -> SI
   std::function<double&(struct ScenarioSpec&)> ref;
 };
 

@@ -1,10 +1,10 @@
 #include "threats/ballistic.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "core/constants.h"
 #include "earth/wgs84.h"
@@ -41,15 +41,15 @@ struct Miss {
   bool landed = false;
 };
 
-Miss TrialMiss(const flight::Environment& env, const ThreatSpec& spec, double azimuth,
-               double kick, double cutoff, const SegmentOptions& options) {
+Miss TrialMiss(const flight::Environment& env, const ThreatSpec& spec, double azimuth, double kick,
+               double cutoff, const SegmentOptions& options) {
   SegmentOptions o = options;
   o.record_step_s = 0.0;
   Miss m;
   try {
-    const BoostResult b = FlyBooster(env, spec.ballistic.booster, spec.ballistic.rv.mass_kg,
-                                     spec.launch, spec.launch_time_s, azimuth, kick, cutoff, o,
-                                     nullptr);
+    const BoostResult b =
+        FlyBooster(env, spec.ballistic.booster, spec.ballistic.rv.mass_kg, spec.launch,
+                   spec.launch_time_s, azimuth, kick, cutoff, o, nullptr);
     const SegmentResult r = FlyRv(env, spec.ballistic.rv, b.t_s, b.x, o, nullptr);
     m.landed = r.end == SegmentEnd::kImpact;
     const earth::Geodetic gi = earth::GeodeticFromEcef(flight::PositionOf(r.x));
@@ -94,7 +94,8 @@ double SolveRoot(F&& f, double a, double fa, double b, double fb, double x_tol, 
 }  // namespace
 
 State StateFromSpec(const StateSpec& s, double mass_kg, const GeoPoint& aim) {
-  const Vec3 r = earth::EcefFromGeodetic({s.position.lat_rad, s.position.lon_rad, s.position.alt_m});
+  const Vec3 r =
+      earth::EcefFromGeodetic({s.position.lat_rad, s.position.lon_rad, s.position.alt_m});
   double heading;
   if (s.heading_rad) {
     heading = *s.heading_rad;
@@ -102,8 +103,8 @@ State StateFromSpec(const StateSpec& s, double mass_kg, const GeoPoint& aim) {
     earth::GeodesicDistance_m(s.position.lat_rad, s.position.lon_rad, aim.lat_rad, aim.lon_rad,
                               &heading);
   }
-  return flight::MakeState(r, flight::VelocityFromAngles(r, s.speed_mps, s.flight_path_rad, heading),
-                           mass_kg);
+  return flight::MakeState(
+      r, flight::VelocityFromAngles(r, s.speed_mps, s.flight_path_rad, heading), mass_kg);
 }
 
 BallisticSteering AimBallistic(const flight::Environment& env, const ThreatSpec& spec,
@@ -141,9 +142,17 @@ BallisticSteering AimBallistic(const flight::Environment& env, const ThreatSpec&
         double fc = down(c, t_full), fd = down(d, t_full);
         for (int it = 0; it < 20; ++it) {
           if (fc > fd) {
-            b = d; d = c; fd = fc; c = b - gr * (b - a); fc = down(c, t_full);
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - gr * (b - a);
+            fc = down(c, t_full);
           } else {
-            a = c; c = d; fc = fd; d = a + gr * (b - a); fd = down(d, t_full);
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + gr * (b - a);
+            fd = down(d, t_full);
           }
         }
         if (std::max(fc, fd) > ds[best]) {
@@ -177,7 +186,8 @@ BallisticSteering AimBallistic(const flight::Environment& env, const ThreatSpec&
         st.cutoff_time_s = t_full;
       } else {
         // Minimum energy: for a kick, the cutoff that reaches the aimpoint; minimise it over kick.
-        const double t_min = spec.launch_time_s + booster.vertical_rise_s + booster.pitch_over_s + 1.0;
+        const double t_min =
+            spec.launch_time_s + booster.vertical_rise_s + booster.pitch_over_s + 1.0;
         const auto cutoff_for = [&](double k) {
           const double d_full = down(k, t_full);
           if (d_full < 0.0) return t_full + (-d_full) * 1e-3;  // infeasible: penalise smoothly
@@ -196,9 +206,17 @@ BallisticSteering AimBallistic(const flight::Environment& env, const ThreatSpec&
         double fc = cutoff_for(c), fd = cutoff_for(d);
         for (int it = 0; it < 18; ++it) {
           if (fc < fd) {
-            b = d; d = c; fd = fc; c = b - gr * (b - a); fc = cutoff_for(c);
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - gr * (b - a);
+            fc = cutoff_for(c);
           } else {
-            a = c; c = d; fc = fd; d = a + gr * (b - a); fd = cutoff_for(d);
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + gr * (b - a);
+            fd = cutoff_for(d);
           }
         }
         st.kick_rad = fc < fd ? c : d;

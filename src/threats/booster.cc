@@ -116,7 +116,8 @@ BoostResult FlyBooster(const flight::Environment& env, const BoosterSpec& spec, 
       if (r.end == SegmentEnd::kImpact) return {t, x};
     }
     if (t_bo > t) {
-      BoosterPhase burn(spec, static_cast<int>(k), launch_time_s, up0, az0, kick_rad, cutoff_time_s);
+      BoosterPhase burn(spec, static_cast<int>(k), launch_time_s, up0, az0, kick_rad,
+                        cutoff_time_s);
       SegmentOptions o = options;
       o.t_end_s = t_bo;
       const SegmentResult r = FlySegment(env, burn, t, x, o, record);
@@ -129,7 +130,8 @@ BoostResult FlyBooster(const flight::Environment& env, const BoosterSpec& spec, 
     const double leftover = std::max(0.0, spec.stages[k].propellant_mass_kg - burned);
     x[6] -= spec.stages[k].DryMass_kg() + leftover;
     const bool last = k + 1 == spec.stages.size() || t >= cutoff_time_s;
-    if (record) record->events.push_back({t, last ? "burnout" : "staging-" + std::to_string(k + 1)});
+    if (record)
+      record->events.push_back({t, last ? "burnout" : "staging-" + std::to_string(k + 1)});
     if (last) break;
   }
   return {t, x};

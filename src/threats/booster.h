@@ -33,7 +33,9 @@ class BoosterPhase : public PhaseModel {
 class BallisticBodyPhase : public PhaseModel {
  public:
   BallisticBodyPhase(double ballistic_coefficient_kgpm2, double nose_radius_m, double emissivity)
-      : beta_(ballistic_coefficient_kgpm2), nose_radius_m_(nose_radius_m), emissivity_(emissivity) {}
+      : beta_(ballistic_coefficient_kgpm2),
+        nose_radius_m_(nose_radius_m),
+        emissivity_(emissivity) {}
   flight::Forces ForcesAt(double t, const flight::State& x,
                           const flight::AirData& air) const override;
   Phase PhaseAt(double t, const flight::State& x, const flight::AirData& air) const override;

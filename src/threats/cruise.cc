@@ -43,15 +43,18 @@ class CruisePhase : public PhaseModel {
     const double gamma = flight::FlightPathAngle(r, v);
     Vec3 lift_desired;
     if (diving_) {
-      lift_desired = m * ProportionalNavigationLiftAccel(env_, r, v, aim_Ecef_, spec_.navigation_constant);
+      lift_desired =
+          m * ProportionalNavigationLiftAccel(env_, r, v, aim_Ecef_, spec_.navigation_constant);
     } else {
       const double rn = r.norm();
       const double g_eff = core::kEarthMu_m3ps2 / (rn * rn) - speed * speed / rn;
-      const double gamma_cmd = std::clamp(
-          (spec_.cruise_altitude_m - air.altitude_m) / kAltitudeCaptureDistance_m,
-          -kMaxClimbAngle_rad, kMaxClimbAngle_rad);
-      const double lv = m * (g_eff * std::cos(gamma) + speed * kPathGain_per_s * (gamma_cmd - gamma));
-      double err = std::remainder(flight::BearingTo(r, aim_Ecef_) - flight::Heading(r, v), core::kTwoPi);
+      const double gamma_cmd =
+          std::clamp((spec_.cruise_altitude_m - air.altitude_m) / kAltitudeCaptureDistance_m,
+                     -kMaxClimbAngle_rad, kMaxClimbAngle_rad);
+      const double lv =
+          m * (g_eff * std::cos(gamma) + speed * kPathGain_per_s * (gamma_cmd - gamma));
+      double err =
+          std::remainder(flight::BearingTo(r, aim_Ecef_) - flight::Heading(r, v), core::kTwoPi);
       const double bank = std::clamp(kHeadingGain * err, -kMaxBank_rad, kMaxBank_rad);
       const Vec3 l0 = flight::LiftDirection(r, v, 0.0);
       lift_desired = lv * (l0 + std::tan(bank) * v.normalized().cross(l0));
@@ -110,11 +113,13 @@ Trajectory SimulateCruise(const flight::Environment& env, const ThreatSpec& spec
   double azimuth;
   earth::GeodesicDistance_m(spec.launch.lat_rad, spec.launch.lon_rad, spec.aim.lat_rad,
                             spec.aim.lon_rad, &azimuth);
-  const double t_full = spec.launch_time_s + flight::MakeSchedule(cs.booster.stages).burnout_s.back();
+  const double t_full =
+      spec.launch_time_s + flight::MakeSchedule(cs.booster.stages).burnout_s.back();
   double kick;
   if (cs.booster.pitch_kick_rad) {
     kick = *cs.booster.pitch_kick_rad;
-  } else {  // bisection: the booster's ballistic apex h + (v sin gamma)^2 / 2g at the cruise altitude
+  } else {  // bisection: the booster's ballistic apex h + (v sin gamma)^2 / 2g at the cruise
+            // altitude
     SegmentOptions o = options;
     o.record_step_s = 0.0;
     double lo = 1.0 * core::kDegToRad, hi = 80.0 * core::kDegToRad;
@@ -124,7 +129,8 @@ Trajectory SimulateCruise(const flight::Environment& env, const ThreatSpec& spec
                                        spec.launch_time_s, azimuth, mid, t_full, o, nullptr);
       const Vec3 r = flight::PositionOf(b.x), v = flight::VelocityOf(b.x);
       const double vz = v.dot(r.normalized());
-      const double apex = earth::GeodeticFromEcef(r).h_m + std::max(0.0, vz) * vz / (2 * core::kG0_mps2);
+      const double apex =
+          earth::GeodeticFromEcef(r).h_m + std::max(0.0, vz) * vz / (2 * core::kG0_mps2);
       (apex > cs.cruise_altitude_m ? lo : hi) = mid;
     }
     kick = 0.5 * (lo + hi);

@@ -1,11 +1,11 @@
 #include "threats/flight_segment.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "core/constants.h"
 #include "earth/wgs84.h"
@@ -89,8 +89,8 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
   const flight::IntegrationResult<7> res =
       flight::IntegrateDp54(f, t0_s, x0, options.t_end_s, opt, active, {}, sampler);
   if (!res.ok()) {
-    throw std::runtime_error(fmt::format("flight integration failed at t = {:.3f} s: {}",
-                                         res.t_s, flight::ToString(res.status)));
+    throw std::runtime_error(fmt::format("flight integration failed at t = {:.3f} s: {}", res.t_s,
+                                         flight::ToString(res.status)));
   }
   out.t_s = res.t_s;
   out.x = res.x;
@@ -107,14 +107,16 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
     if (t > t0_s && t < out.t_s) samples.push_back(MakeSample(model, t, x));
   for (const auto& hit : res.events) {
     if (hit.id == kApogee) record->events.push_back({hit.t_s, "apogee"});
-    if (hit.id == kKarman) record->events.push_back({hit.t_s, hit.rising ? "up-100km" : "down-100km"});
+    if (hit.id == kKarman)
+      record->events.push_back({hit.t_s, hit.rising ? "up-100km" : "down-100km"});
     if (hit.id == kImpact) record->events.push_back({hit.t_s, "impact"});
     if (hit.t_s > t0_s && hit.t_s < out.t_s) samples.push_back(MakeSample(model, hit.t_s, hit.x));
   }
   samples.push_back(MakeSample(model, out.t_s, out.x));
   if (out.end == SegmentEnd::kImpact) samples.back().phase = Phase::kImpact;
-  std::stable_sort(samples.begin(), samples.end(),
-                   [](const TrajectorySample& a, const TrajectorySample& b) { return a.t_s < b.t_s; });
+  std::stable_sort(
+      samples.begin(), samples.end(),
+      [](const TrajectorySample& a, const TrajectorySample& b) { return a.t_s < b.t_s; });
   auto& dst = record->samples;
   if (!dst.empty() && dst.back().t_s == samples.front().t_s) dst.pop_back();
   for (TrajectorySample& s : samples) {

@@ -135,8 +135,10 @@ std::unique_ptr<GliderAero> MakeGliderAero(const GliderSpec& spec) {
       return std::make_unique<ConstantLiftToDragAero>(spec.mass_kg, spec.lift_to_drag,
                                                       spec.ballistic_coefficient_kgpm2,
                                                       spec.max_lift_over_trim);
-    case GliderAeroModel::kCavHFit: return std::make_unique<CavHFitAero>(spec.reference_area_m2);
-    case GliderAeroModel::kCavHTable: return std::make_unique<CavHTableAero>(spec.reference_area_m2);
+    case GliderAeroModel::kCavHFit:
+      return std::make_unique<CavHFitAero>(spec.reference_area_m2);
+    case GliderAeroModel::kCavHTable:
+      return std::make_unique<CavHTableAero>(spec.reference_area_m2);
   }
   return nullptr;
 }
@@ -145,12 +147,13 @@ double EquilibriumGlideAltitude_m(double speed_mps, double lift_to_drag, double 
   const auto residual = [&](double h) {
     const double r = core::kEarthMeanRadius_m + h;
     const double g = core::kEarthMu_m3ps2 / (r * r);
-    const double need = 2.0 * beta_kgpm2 * (g - speed_mps * speed_mps / r) /
-                        (speed_mps * speed_mps * lift_to_drag);
+    const double need =
+        2.0 * beta_kgpm2 * (g - speed_mps * speed_mps / r) / (speed_mps * speed_mps * lift_to_drag);
     return std::log(earth::Us76(h).density_kgpm3) - std::log(need);
   };
   double lo = 0.0, hi = 150e3;
-  if (residual(hi) > 0.0 || speed_mps * speed_mps >= core::kEarthMu_m3ps2 / core::kEarthMeanRadius_m) {
+  if (residual(hi) > 0.0 ||
+      speed_mps * speed_mps >= core::kEarthMu_m3ps2 / core::kEarthMeanRadius_m) {
     throw std::domain_error("no equilibrium glide at this speed (at or above orbital speed)");
   }
   for (int i = 0; i < 100 && hi - lo > 1e-3; ++i) {  // density falls with altitude: bisection
@@ -212,8 +215,8 @@ flight::Forces GlidePhase::ForcesAt(double t, const State& x, const flight::AirD
   const double max_lift = glider_.max_load_factor * m * core::kG0_mps2;
   Vec3 lift_desired;
   if (diving_) {
-    lift_desired = m * ProportionalNavigationLiftAccel(env_, r, v, aim_Ecef_,
-                                                       guidance_.navigation_constant);
+    lift_desired =
+        m * ProportionalNavigationLiftAccel(env_, r, v, aim_Ecef_, guidance_.navigation_constant);
   } else {
     const double q = air.dynamic_pressure_Pa;
     const double rn = r.norm();
@@ -232,7 +235,8 @@ flight::Forces GlidePhase::ForcesAt(double t, const State& x, const flight::AirD
     const double heading = flight::Heading(r, v);
     double err = flight::BearingTo(r, SteeringPoint()) - heading;
     err = std::remainder(err, core::kTwoPi);
-    double bank = std::clamp(guidance_.heading_gain * err, -glider_.max_bank_rad, glider_.max_bank_rad);
+    double bank =
+        std::clamp(guidance_.heading_gain * err, -glider_.max_bank_rad, glider_.max_bank_rad);
     if (guidance_.weave && guidance_.weave->period_s > 0.0 &&
         t - launch_time_s_ >= guidance_.weave->start_s) {
       const double ph = core::kTwoPi * (t - launch_time_s_ - guidance_.weave->start_s) /
@@ -259,7 +263,7 @@ Phase GlidePhase::PhaseAt(double, const State& x, const flight::AirData& air) co
   const Vec3 r = flight::PositionOf(x), v = flight::VelocityOf(x);
   // Pull-up: still descending steeply into the atmosphere or climbing out of the pull-up.
   return std::abs(flight::FlightPathAngle(r, v)) > 1.0 * core::kDegToRad ? Phase::kPullUp
-                                                                           : Phase::kGlide;
+                                                                         : Phase::kGlide;
 }
 
 double DiveMargin(const Vec3& r_Ecef, const Vec3& v_Ecef, const Vec3& aim_Ecef,
@@ -323,8 +327,8 @@ Trajectory SimulateBoostGlide(const flight::Environment& env, const ThreatSpec& 
     const GeoPoint first = bg.guidance.dogleg.value_or(spec.aim);
     earth::GeodesicDistance_m(spec.launch.lat_rad, spec.launch.lon_rad, first.lat_rad,
                               first.lon_rad, &azimuth);
-    const double t_full = spec.launch_time_s +
-                          flight::MakeSchedule(bg.booster.stages).burnout_s.back();
+    const double t_full =
+        spec.launch_time_s + flight::MakeSchedule(bg.booster.stages).burnout_s.back();
     double kick;
     if (bg.booster.pitch_kick_rad) {
       kick = *bg.booster.pitch_kick_rad;
@@ -336,7 +340,8 @@ Trajectory SimulateBoostGlide(const flight::Environment& env, const ThreatSpec& 
         const double mid = 0.5 * (lo + hi);
         const BoostResult b = FlyBooster(env, bg.booster, bg.glider.mass_kg, spec.launch,
                                          spec.launch_time_s, azimuth, mid, t_full, o, nullptr);
-        const double gamma = flight::FlightPathAngle(flight::PositionOf(b.x), flight::VelocityOf(b.x));
+        const double gamma =
+            flight::FlightPathAngle(flight::PositionOf(b.x), flight::VelocityOf(b.x));
         (gamma > bg.guidance.release_flight_path_rad ? lo : hi) = mid;
       }
       kick = 0.5 * (lo + hi);

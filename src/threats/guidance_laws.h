@@ -10,8 +10,7 @@ namespace hyperdef::threats {
 // Omega = (rho x rho_dot)/|rho|^2 the line-of-sight rate (Zarchan, Tactical and Strategic Missile
 // Guidance, ch. 2), plus compensation of the gravity and rotating-frame accelerations normal to v.
 flight::Vec3 ProportionalNavigationLiftAccel(const flight::Environment& env,
-                                             const flight::Vec3& r_Ecef,
-                                             const flight::Vec3& v_Ecef,
+                                             const flight::Vec3& r_Ecef, const flight::Vec3& v_Ecef,
                                              const flight::Vec3& target_Ecef,
                                              double navigation_constant);
 

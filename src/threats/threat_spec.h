@@ -74,7 +74,7 @@ struct GliderSpec {
   double nose_radius_m = 0.034;                  // Acton 2015
   double emissivity = 0.85;
   double max_bank_rad = 70.0 * 3.14159265358979323846 / 180.0;
-  double max_load_factor = 6.0;                  // structural limit on |lift|/(m g0)
+  double max_load_factor = 6.0;  // structural limit on |lift|/(m g0)
 };
 
 struct WeaveSpec {  // bank-angle weave (sine) or bank reversals (square wave)
@@ -85,10 +85,11 @@ struct WeaveSpec {  // bank-angle weave (sine) or bank reversals (square wave)
 };
 
 struct GlideGuidanceSpec {
-  double release_flight_path_rad = 0.0;  // booster burnout flight-path target when the kick is solved
+  double release_flight_path_rad =
+      0.0;  // booster burnout flight-path target when the kick is solved
   double phugoid_damping_per_s = 0.035;  // see glider.cc for the derivation
   double heading_gain = 4.0;             // bank (rad) per rad of heading error
-  double dive_lift_fraction = 0.5;  // dive when an arc to the aimpoint needs this share of lift
+  double dive_lift_fraction = 0.5;   // dive when an arc to the aimpoint needs this share of lift
   double navigation_constant = 3.0;  // dive PN gain
   std::optional<WeaveSpec> weave;
   std::optional<GeoPoint> dogleg;  // fly over this waypoint first
@@ -102,12 +103,12 @@ struct BoostGlideSpec {
 };
 
 struct CruiseSpec {
-  BoosterSpec booster;                   // solid booster to cruise altitude
+  BoosterSpec booster;  // solid booster to cruise altitude
   double cruise_altitude_m = 27000.0;
   double cruise_mach = 6.0;
-  double vehicle_mass_kg = 1500.0;       // cruise vehicle after booster separation, with fuel
+  double vehicle_mass_kg = 1500.0;  // cruise vehicle after booster separation, with fuel
   double fuel_mass_kg = 500.0;
-  double isp_s = 1000.0;                 // scramjet (hydrocarbon) fuel specific impulse
+  double isp_s = 1000.0;  // scramjet (hydrocarbon) fuel specific impulse
   double max_thrust_N = 20000.0;
   double lift_to_drag = 4.0;
   double ballistic_coefficient_kgpm2 = 15000.0;  // cruise near best L/D at Mach 6, 27 km

@@ -8,32 +8,46 @@ namespace hyperdef::threats {
 
 const char* PhaseName(Phase p) {
   switch (p) {
-    case Phase::kBoost: return "boost";
-    case Phase::kMidcourse: return "midcourse";
-    case Phase::kReentry: return "reentry";
-    case Phase::kPullUp: return "pull_up";
-    case Phase::kGlide: return "glide";
-    case Phase::kCruise: return "cruise";
-    case Phase::kDive: return "dive";
-    case Phase::kImpact: return "impact";
+    case Phase::kBoost:
+      return "boost";
+    case Phase::kMidcourse:
+      return "midcourse";
+    case Phase::kReentry:
+      return "reentry";
+    case Phase::kPullUp:
+      return "pull_up";
+    case Phase::kGlide:
+      return "glide";
+    case Phase::kCruise:
+      return "cruise";
+    case Phase::kDive:
+      return "dive";
+    case Phase::kImpact:
+      return "impact";
   }
   return "?";
 }
 
 const char* ThreatClassName(ThreatClass c) {
   switch (c) {
-    case ThreatClass::kBallistic: return "ballistic";
-    case ThreatClass::kBoostGlide: return "boost_glide";
-    case ThreatClass::kCruise: return "cruise";
+    case ThreatClass::kBallistic:
+      return "ballistic";
+    case ThreatClass::kBoostGlide:
+      return "boost_glide";
+    case ThreatClass::kCruise:
+      return "cruise";
   }
   return "?";
 }
 
 const char* TrajectoryShapeName(TrajectoryShape s) {
   switch (s) {
-    case TrajectoryShape::kMinimumEnergy: return "minimum_energy";
-    case TrajectoryShape::kLofted: return "lofted";
-    case TrajectoryShape::kDepressed: return "depressed";
+    case TrajectoryShape::kMinimumEnergy:
+      return "minimum_energy";
+    case TrajectoryShape::kLofted:
+      return "lofted";
+    case TrajectoryShape::kDepressed:
+      return "depressed";
   }
   return "?";
 }
@@ -70,7 +84,8 @@ void Trajectory::Summarise(const GeoPoint& launch, const GeoPoint& aim) {
   const TrajectorySample& last = samples.back();
   impact = {last.lat_rad, last.lon_rad, last.alt_m};
   impact_time_s = last.t_s;
-  ground_range_m = earth::GeodesicDistance_m(launch.lat_rad, launch.lon_rad, last.lat_rad, last.lon_rad);
+  ground_range_m =
+      earth::GeodesicDistance_m(launch.lat_rad, launch.lon_rad, last.lat_rad, last.lon_rad);
   miss_distance_m = earth::GeodesicDistance_m(aim.lat_rad, aim.lon_rad, last.lat_rad, last.lon_rad);
 }
 

@@ -21,8 +21,8 @@ ThreatSpec Missile(const std::vector<flight::Stage>& stages, double range_km, do
   t.id = "test";
   t.launch = {40.0 * kDegToRad, 127.0 * kDegToRad, 0.0};
   double lat, lon;
-  earth::GeodesicDirect(t.launch.lat_rad, t.launch.lon_rad, azimuth_deg * kDegToRad,
-                        range_km * 1e3, &lat, &lon);
+  earth::GeodesicDirect(t.launch.lat_rad, t.launch.lon_rad, azimuth_deg * kDegToRad, range_km * 1e3,
+                        &lat, &lon);
   t.aim = {lat, lon, 0.0};
   t.ballistic.booster.stages = stages;
   t.ballistic.rv = {1000.0, 10000.0, 0.1, 0.8};
@@ -30,8 +30,8 @@ ThreatSpec Missile(const std::vector<flight::Stage>& stages, double range_km, do
   return t;
 }
 
-const std::vector<flight::Stage> kNodong{{19900, 16000, 240, 70, 0.88, 0}};      // Forden 2007
-const std::vector<flight::Stage> kIcbm{{23230, 20780, 267, 61, 1.7, 0},          // MIT LNSP model
+const std::vector<flight::Stage> kNodong{{19900, 16000, 240, 70, 0.88, 0}};  // Forden 2007
+const std::vector<flight::Stage> kIcbm{{23230, 20780, 267, 61, 1.7, 0},      // MIT LNSP model
                                        {7270, 6240, 287, 66, 1.7, 0},
                                        {3710, 3306, 285, 61, 1.7, 0}};
 
@@ -48,8 +48,8 @@ class AimedBallistic : public ::testing::TestWithParam<AimCase> {};
 
 TEST_P(AimedBallistic, LandsWithinOneKilometreOfTheAimpoint) {
   const AimCase c = GetParam();
-  const ThreatSpec t = Missile(c.icbm ? kIcbm : kNodong, c.range_km, c.azimuth_deg,
-                               TrajectoryShape::kMinimumEnergy);
+  const ThreatSpec t =
+      Missile(c.icbm ? kIcbm : kNodong, c.range_km, c.azimuth_deg, TrajectoryShape::kMinimumEnergy);
   SegmentOptions o;
   o.record_step_s = 10.0;
   const Trajectory tr = SimulateBallistic(RealEarth(), t, o);
@@ -121,7 +121,8 @@ TEST(Booster, StagesBurnOutAtTheirScheduledTimesAndDropMass) {
   const Trajectory tr = FlyBallistic(RealEarth(), t, {0.0, 5 * kDegToRad, 1e9, 0.0}, o);
   std::vector<double> times;
   for (const FlightEvent& e : tr.events)
-    if (e.name == "staging-1" || e.name == "staging-2" || e.name == "burnout") times.push_back(e.t_s);
+    if (e.name == "staging-1" || e.name == "staging-2" || e.name == "burnout")
+      times.push_back(e.t_s);
   ASSERT_EQ(times.size(), 3u);
   EXPECT_NEAR(times[0], 61.0, 1e-9);
   EXPECT_NEAR(times[1], 127.0, 1e-9);

@@ -40,7 +40,8 @@ TEST(EquilibriumGlide, AltitudeMatchesPublishedTable) {
 class StopAtSpeed : public PhaseModel {
  public:
   StopAtSpeed(const GlidePhase& inner, double v_stop) : inner_(inner), v_stop_(v_stop) {}
-  flight::Forces ForcesAt(double t, const flight::State& x, const flight::AirData& a) const override {
+  flight::Forces ForcesAt(double t, const flight::State& x,
+                          const flight::AirData& a) const override {
     return inner_.ForcesAt(t, x, a);
   }
   Phase PhaseAt(double t, const flight::State& x, const flight::AirData& a) const override {
@@ -137,7 +138,8 @@ TEST(GliderAero, CavHFitBestAlphaIsTheMaximumOfLiftOverDrag) {
   const auto aero = MakeGliderAero(g);
   const double best = aero->BestLiftArea_m2(10.0);
   const double ld = best / aero->DragArea_m2(10.0, best);
-  for (double f : {0.9, 0.95, 1.05, 1.1}) EXPECT_LE(f * best / aero->DragArea_m2(10.0, f * best), ld);
+  for (double f : {0.9, 0.95, 1.05, 1.1})
+    EXPECT_LE(f * best / aero->DragArea_m2(10.0, f * best), ld);
   EXPECT_GT(ld, 3.0);  // the fit's L/D at M10 near its best alpha (3.44 at 10 deg per the file)
 }
 
