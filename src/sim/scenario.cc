@@ -21,6 +21,7 @@ threats::SegmentOptions ScenarioSpec::SegmentOptionsFor() const {
   o.record_step_s = outputs.step_s;
   o.relative_tolerance = world.relative_tolerance;
   o.max_step_s = world.max_step_s;
+  o.rk4_step_s = world.rk4_step_s;
   return o;
 }
 
@@ -107,6 +108,9 @@ void Loader::LoadWorld(const Node& n) {
   spec_->world.relative_tolerance =
       n.GetDouble("relative_tolerance", 1e-8, Check::Between(1e-13, 1e-3));
   spec_->world.max_step_s = n.GetDouble("max_step_s", 60.0, Check::Positive());
+  if (n.GetEnum("integrator", {"dopri54", "rk4"}, "dopri54") == "rk4") {
+    spec_->world.rk4_step_s = n.GetDouble("rk4_step_s", 0.1, Check::Between(1e-4, 10));
+  }
   n.RejectUnknownKeys();
 }
 

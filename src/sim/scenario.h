@@ -20,6 +20,7 @@ struct WorldSpec {
   flight::Environment environment;
   double relative_tolerance = 1e-8;  // Dormand-Prince 5(4) local error control
   double max_step_s = 60.0;
+  double rk4_step_s = 0.0;  // world.integrator: rk4 with this step (0: Dormand-Prince 5(4))
 };
 
 struct OutputsSpec {

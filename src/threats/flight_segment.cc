@@ -86,8 +86,15 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
   auto sampler = flight::SampleEvery(first, dt, [&](double t, const State& x) {
     if (sample) grid.emplace_back(t, x);
   });
-  const flight::IntegrationResult<7> res =
-      flight::IntegrateDp54(f, t0_s, x0, options.t_end_s, opt, active, {}, sampler);
+  flight::IntegrationResult<7> res;
+  if (options.rk4_step_s > 0.0) {
+    flight::Rk4Options rk4;
+    rk4.step_s = options.rk4_step_s;
+    rk4.event_time_tol_s = opt.event_time_tol_s;
+    res = flight::IntegrateRk4<7>(f, t0_s, x0, options.t_end_s, rk4, active, {}, sampler);
+  } else {
+    res = flight::IntegrateDp54<7>(f, t0_s, x0, options.t_end_s, opt, active, {}, sampler);
+  }
   if (!res.ok()) {
     throw std::runtime_error(fmt::format("flight integration failed at t = {:.3f} s: {}", res.t_s,
                                          flight::ToString(res.status)));

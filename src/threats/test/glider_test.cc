@@ -194,3 +194,31 @@ TEST(BoostGlide, DoglegWaypointIsOverflown) {
 
 }  // namespace
 }  // namespace hyperdef::threats
+
+namespace hyperdef::threats {
+namespace {
+
+// The same glide flown with fixed-step RK4 (0.1 s) and adaptive DP5(4) agrees: both integrate
+// one set of equations, so the difference is the integrators' truncation error (tiny here).
+TEST(BoostGlide, Rk4AndDormandPrinceAgree) {
+  ThreatSpec t;
+  t.id = "hgv";
+  t.aim = {30.0 * core::kDegToRad, 140.0 * core::kDegToRad, 0.0};
+  StateSpec s;
+  s.position = {30.0 * core::kDegToRad, 120.0 * core::kDegToRad, 100e3};
+  s.speed_mps = 6010.0;
+  s.flight_path_rad = -5.0 * core::kDegToRad;
+  t.boost_glide.entry = s;
+  SegmentOptions dp, rk;
+  rk.rk4_step_s = 0.1;
+  const Trajectory a = SimulateBoostGlide({}, t, dp);
+  const Trajectory b = SimulateBoostGlide({}, t, rk);
+  EXPECT_NEAR(a.impact_time_s, b.impact_time_s, 0.05);
+  EXPECT_NEAR(a.apogee_m, b.apogee_m, 5.0);
+  EXPECT_LT(earth::GeodesicDistance_m(a.impact.lat_rad, a.impact.lon_rad, b.impact.lat_rad,
+                                      b.impact.lon_rad),
+            50.0);
+}
+
+}  // namespace
+}  // namespace hyperdef::threats
