@@ -42,8 +42,8 @@ void BM_BoostGlideFlight1500s(benchmark::State& state) {
     benchmark::DoNotOptimize(tr.samples.data());
   }
   state.counters["flight_s"] = tof;
-  state.counters["flights_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                       benchmark::Counter::kIsRate);
+  state.counters["flights_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_BoostGlideFlight1500s)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
@@ -83,7 +83,8 @@ void BM_Derivative(benchmark::State& state) {
   f.lift_N = 5000;
   f.drag_N = 2000;
   for (auto _ : state) {
-    const flight::AirData air = flight::ComputeAirData(flight::PositionOf(x), flight::VelocityOf(x));
+    const flight::AirData air =
+        flight::ComputeAirData(flight::PositionOf(x), flight::VelocityOf(x));
     benchmark::DoNotOptimize(air);
     benchmark::DoNotOptimize(flight::Derivative({}, x, f));
   }

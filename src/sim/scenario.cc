@@ -104,6 +104,8 @@ void Loader::LoadWorld(const Node& n) {
                 : g == "j2"  ? earth::GravityModel::kJ2
                              : earth::GravityModel::kJ2J4;
   env.earth_rotation = n.GetBool("earth_rotation", true);
+  // UT1 - UTC from IERS Bulletin A for the epoch; |dUT1| < 0.9 s by definition of UTC.
+  spec_->world.dut1_s = n.GetDouble("dut1_s", 0.0, Check::Between(-0.9, 0.9));
   n.GetEnum("atmosphere", {"us76"}, "us76");
   spec_->world.relative_tolerance =
       n.GetDouble("relative_tolerance", 1e-8, Check::Between(1e-13, 1e-3));
@@ -301,29 +303,30 @@ void Loader::LoadThreat(const Node& n, size_t i) {
       ParseBooster(n.Get("booster"), i,
                    [](T& t) -> threats::BoosterSpec& { return t.boost_glide.booster; });
     }
-    const Node g = n.Get("glider");
-    const std::string aero =
-        g.GetEnum("aero", {"constant_ld", "cavh_table", "cavh_fit"}, "constant_ld");
-    spec_->threats[i].boost_glide.glider.aero =
-        aero == "cavh_table" ? threats::GliderAeroModel::kCavHTable
-        : aero == "cavh_fit" ? threats::GliderAeroModel::kCavHFit
-                             : threats::GliderAeroModel::kConstantLiftToDrag;
-    const auto gl = [i](double threats::GliderSpec::*field) {
-      return ThreatRef(i, [field](T& t) -> double& { return t.boost_glide.glider.*field; });
-    };
-    using G = threats::GliderSpec;
-    const bool cav = aero != "constant_ld";
-    Number(g, "mass_kg", cav ? 907.185 : 1000.0, Check::Positive(), 1, gl(&G::mass_kg));
-    Number(g, "lift_to_drag", 2.6, Check::Between(0.1, 10), 1, gl(&G::lift_to_drag));
-    Number(g, "ballistic_coefficient_kgpm2", 13000, Check::Positive(), 1,
-           gl(&G::ballistic_coefficient_kgpm2));
-    Number(g, "max_lift_over_trim", 1.6, Check::Between(1, 10), 1, gl(&G::max_lift_over_trim));
-    Number(g, "reference_area_m2", 0.48387, Check::Positive(), 1, gl(&G::reference_area_m2));
-    Number(g, "nose_radius_m", 0.034, Check::Positive(), 1, gl(&G::nose_radius_m));
-    Number(g, "emissivity", 0.85, Check::Between(0.01, 1), 1, gl(&G::emissivity));
-    Number(g, "max_bank_deg", 70, Check::Between(0, 89), kDegToRad, gl(&G::max_bank_rad));
-    Number(g, "max_load_factor", 6, Check::Positive(), 1, gl(&G::max_load_factor));
-    g.RejectUnknownKeys();
+    if (auto g = n.Find("glider")) {  // absent: the HTV-2-class defaults of GliderSpec
+      const std::string aero =
+          g->GetEnum("aero", {"constant_ld", "cavh_table", "cavh_fit"}, "constant_ld");
+      spec_->threats[i].boost_glide.glider.aero =
+          aero == "cavh_table" ? threats::GliderAeroModel::kCavHTable
+          : aero == "cavh_fit" ? threats::GliderAeroModel::kCavHFit
+                               : threats::GliderAeroModel::kConstantLiftToDrag;
+      const auto gl = [i](double threats::GliderSpec::*field) {
+        return ThreatRef(i, [field](T& t) -> double& { return t.boost_glide.glider.*field; });
+      };
+      using G = threats::GliderSpec;
+      const bool cav = aero != "constant_ld";
+      Number(*g, "mass_kg", cav ? 907.185 : 1000.0, Check::Positive(), 1, gl(&G::mass_kg));
+      Number(*g, "lift_to_drag", 2.6, Check::Between(0.1, 10), 1, gl(&G::lift_to_drag));
+      Number(*g, "ballistic_coefficient_kgpm2", 13000, Check::Positive(), 1,
+             gl(&G::ballistic_coefficient_kgpm2));
+      Number(*g, "max_lift_over_trim", 1.6, Check::Between(1, 10), 1, gl(&G::max_lift_over_trim));
+      Number(*g, "reference_area_m2", 0.48387, Check::Positive(), 1, gl(&G::reference_area_m2));
+      Number(*g, "nose_radius_m", 0.034, Check::Positive(), 1, gl(&G::nose_radius_m));
+      Number(*g, "emissivity", 0.85, Check::Between(0.01, 1), 1, gl(&G::emissivity));
+      Number(*g, "max_bank_deg", 70, Check::Between(0, 89), kDegToRad, gl(&G::max_bank_rad));
+      Number(*g, "max_load_factor", 6, Check::Positive(), 1, gl(&G::max_load_factor));
+      g->RejectUnknownKeys();
+    }
     using GG = threats::GlideGuidanceSpec;
     const auto gg = [i](double GG::*field) {
       return ThreatRef(i, [field](T& t) -> double& { return t.boost_glide.guidance.*field; });
@@ -397,14 +400,14 @@ void Loader::LoadThreat(const Node& n, size_t i) {
 void Loader::Load(const Node& root) {
   spec_->name = root.GetString("name", "unnamed");
   spec_->epoch_utc = root.GetString("epoch_utc");
-  try {
-    spec_->epoch = core::Epoch::FromIso8601(spec_->epoch_utc);
-  } catch (const std::invalid_argument& e) {
-    throw core::InputError(root.Get("epoch_utc").where(), "epoch_utc", e.what());
-  }
   spec_->duration_s = root.GetDouble("duration_s", 3600.0, Check::Positive());
   spec_->seed = static_cast<std::uint64_t>(root.GetInt("seed", 1, Check::NonNegative()));
   if (auto w = root.Find("world")) LoadWorld(*w);
+  try {
+    spec_->epoch = core::Epoch::FromIso8601(spec_->epoch_utc, spec_->world.dut1_s);
+  } catch (const std::invalid_argument& e) {
+    throw core::InputError(root.Get("epoch_utc").where(), "epoch_utc", e.what());
+  }
   if (auto o = root.Find("outputs")) LoadOutputs(*o);
   const Node threats = root.Get("threats");
   spec_->threats.resize(threats.size());

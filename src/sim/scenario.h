@@ -21,6 +21,7 @@ struct WorldSpec {
   double relative_tolerance = 1e-8;  // Dormand-Prince 5(4) local error control
   double max_step_s = 60.0;
   double rk4_step_s = 0.0;  // world.integrator: rk4 with this step (0: Dormand-Prince 5(4))
+  double dut1_s = 0.0;      // UT1 - UTC (s): Earth rotation angle and sidereal time use UT1
 };
 
 struct OutputsSpec {

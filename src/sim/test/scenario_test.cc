@@ -1,0 +1,91 @@
+#include "sim/scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/constants.h"
+#include "core/error.h"
+
+namespace hyperdef::sim {
+namespace {
+
+constexpr const char* kMinimal = R"(epoch_utc: 2027-01-01T00:00:00Z
+world: {dut1_s: 0.25, gravity: j2, earth_rotation: false}
+threats:
+  - id: g
+    class: boost_glide
+    entry: {lat_deg: 30, lon_deg: 120, alt_km: 100, speed_mps: 6010, flight_path_deg: -5}
+    aim: {lat_deg: 30, lon_deg: {uniform: {min: 139, max: 141}}}
+)";
+
+TEST(Scenario, UnitsAreConvertedToSiAndWorldIsRead) {
+  const ScenarioSpec s = LoadScenarioFromString(kMinimal, "t.yaml");
+  ASSERT_EQ(s.threats.size(), 1u);
+  const auto& t = s.threats[0];
+  EXPECT_NEAR(t.aim.lon_rad, 140.0 * core::kDegToRad, 1e-15);  // nominal of uniform(139, 141)
+  EXPECT_NEAR(t.boost_glide.entry->position.alt_m, 100e3, 1e-9);
+  EXPECT_NEAR(t.boost_glide.entry->flight_path_rad, -5.0 * core::kDegToRad, 1e-15);
+  EXPECT_EQ(s.world.environment.gravity, earth::GravityModel::kJ2);
+  EXPECT_FALSE(s.world.environment.earth_rotation);
+  EXPECT_DOUBLE_EQ(s.epoch.dut1_s(), 0.25);
+  // UT1 = UTC + dUT1 (Epoch::Ut1 via ERFA).
+  EXPECT_NEAR((s.epoch.Ut1().Total() - s.epoch.Utc().Total()) * 86400.0, 0.25, 1e-5);
+  ASSERT_EQ(s.varied.size(), 1u);
+  EXPECT_EQ(s.varied[0].path, "threats[0].aim.lon_deg");
+}
+
+TEST(Scenario, ReplicationsDrawVariedParametersDeterministically) {
+  const ScenarioSpec s = LoadScenarioFromString(kMinimal, "t.yaml");
+  const ScenarioSpec a = SampleScenario(s, 7), b = SampleScenario(s, 7), c = SampleScenario(s, 8);
+  EXPECT_EQ(a.threats[0].aim.lon_rad, b.threats[0].aim.lon_rad);
+  EXPECT_NE(a.threats[0].aim.lon_rad, c.threats[0].aim.lon_rad);
+  for (std::uint64_t k = 0; k < 200; ++k) {
+    const double lon = SampleScenario(s, k).threats[0].aim.lon_rad * core::kRadToDeg;
+    EXPECT_GE(lon, 139.0);
+    EXPECT_LE(lon, 141.0);
+  }
+}
+
+TEST(Scenario, LaterLayersAreRejectedNotIgnored) {
+  const std::string text = std::string(kMinimal) + "sensors: []\n";
+  EXPECT_THROW(LoadScenarioFromString(text, "t.yaml"), core::InputError);
+}
+
+TEST(Scenario, BoosterPresetsComeFromTheLiterature) {
+  threats::BoosterSpec b;
+  double payload = 0;
+  ASSERT_TRUE(BoosterPreset("nodong", &b, &payload));
+  ASSERT_EQ(b.stages.size(), 1u);
+  EXPECT_DOUBLE_EQ(b.stages[0].wet_mass_kg, 19900);  // Forden 2007
+  EXPECT_DOUBLE_EQ(b.stages[0].DryMass_kg(), 3900);
+  ASSERT_TRUE(BoosterPreset("icbm3", &b, &payload));
+  EXPECT_EQ(b.stages.size(), 3u);
+  EXPECT_FALSE(BoosterPreset("nope", &b, &payload));
+}
+
+TEST(Scenario, PropellantMustBeLessThanWetMass) {
+  const std::string text = R"(epoch_utc: 2027-01-01T00:00:00Z
+threats:
+  - id: b
+    class: ballistic
+    launch: {lat_deg: 40, lon_deg: 127}
+    aim: {lat_deg: 37, lon_deg: 131}
+    rv: {mass_kg: 1000, ballistic_coefficient_kgpm2: 5000}
+    booster:
+      stages:
+        - {wet_mass_kg: 1000, propellant_mass_kg: 2000, isp_s: 250, burn_time_s: 60, diameter_m: 1}
+)";
+  try {
+    LoadScenarioFromString(text, "p.yaml");
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("p.yaml:10:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("propellant_mass_kg: must be less than wet_mass_kg"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hyperdef::sim
