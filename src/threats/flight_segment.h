@@ -25,8 +25,8 @@ class PhaseModel {
 enum class SegmentEnd { kTimeLimit, kImpact, kStopFunction };
 
 struct SegmentOptions {
-  double t_end_s = 0.0;        // absolute time limit
-  double record_step_s = 1.0;  // sample spacing in the record (<= 0: events only)
+  double t_end_s = 0.0;              // absolute time limit
+  double record_step_s = 1.0;        // sample spacing in the record (<= 0: events only)
   double relative_tolerance = 1e-8;  // Dormand-Prince 5(4) local error control
   double rk4_step_s = 0.0;           // > 0: fixed-step RK4 with this step instead of DP5(4)
   double max_step_s = 60.0;
