@@ -91,6 +91,31 @@ double SolveRoot(F&& f, double a, double fa, double b, double fb, double x_tol, 
   return (a + b) / 2;
 }
 
+// Golden-section search (Kiefer 1953) for the minimum of f, unimodal on [a, b]: `iterations`
+// shrinkings of the bracket by 0.618. Returns the better interior point and its value.
+template <class F>
+std::pair<double, double> GoldenSectionMinimum(F&& f, double a, double b, int iterations) {
+  const double gr = (std::sqrt(5.0) - 1.0) / 2.0;
+  double c = b - gr * (b - a), d = a + gr * (b - a);
+  double fc = f(c), fd = f(d);
+  for (int it = 0; it < iterations; ++it) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - gr * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + gr * (b - a);
+      fd = f(d);
+    }
+  }
+  return fc < fd ? std::make_pair(c, fc) : std::make_pair(d, fd);
+}
+
 }  // namespace
 
 State StateFromSpec(const StateSpec& s, double mass_kg, const GeoPoint& aim) {
@@ -136,28 +161,12 @@ BallisticSteering AimBallistic(const flight::Environment& env, const ThreatSpec&
         if (ds[i] > ds[best]) best = i;
       }
       {
-        double a = ks[std::max(best - 1, 0)], b = ks[std::min(best + 1, kN - 1)];
-        const double gr = (std::sqrt(5.0) - 1.0) / 2.0;
-        double c = b - gr * (b - a), d = a + gr * (b - a);
-        double fc = down(c, t_full), fd = down(d, t_full);
-        for (int it = 0; it < 20; ++it) {
-          if (fc > fd) {
-            b = d;
-            d = c;
-            fd = fc;
-            c = b - gr * (b - a);
-            fc = down(c, t_full);
-          } else {
-            a = c;
-            c = d;
-            fc = fd;
-            d = a + gr * (b - a);
-            fd = down(d, t_full);
-          }
-        }
-        if (std::max(fc, fd) > ds[best]) {
-          ks[best] = fc > fd ? c : d;
-          ds[best] = std::max(fc, fd);
+        const auto [k_best, neg_d] =
+            GoldenSectionMinimum([&](double k) { return -down(k, t_full); },
+                                 ks[std::max(best - 1, 0)], ks[std::min(best + 1, kN - 1)], 20);
+        if (-neg_d > ds[best]) {
+          ks[best] = k_best;
+          ds[best] = -neg_d;
         }
       }
       const double d_t = earth::GeodesicDistance_m(spec.launch.lat_rad, spec.launch.lon_rad,
@@ -201,26 +210,7 @@ BallisticSteering AimBallistic(const flight::Environment& env, const ThreatSpec&
         while (lo > 0 && ds[lo - 1] >= 0.0) --lo;
         while (hi < kN - 1 && ds[hi + 1] >= 0.0) ++hi;
         double a = lo > 0 ? ks[lo - 1] : ks[0], b = hi < kN - 1 ? ks[hi + 1] : ks[kN - 1];
-        const double gr = (std::sqrt(5.0) - 1.0) / 2.0;
-        double c = b - gr * (b - a), d = a + gr * (b - a);
-        double fc = cutoff_for(c), fd = cutoff_for(d);
-        for (int it = 0; it < 18; ++it) {
-          if (fc < fd) {
-            b = d;
-            d = c;
-            fd = fc;
-            c = b - gr * (b - a);
-            fc = cutoff_for(c);
-          } else {
-            a = c;
-            c = d;
-            fc = fd;
-            d = a + gr * (b - a);
-            fd = cutoff_for(d);
-          }
-        }
-        st.kick_rad = fc < fd ? c : d;
-        st.cutoff_time_s = std::min(fc, fd);
+        st.kick_rad = GoldenSectionMinimum(cutoff_for, a, b, 18).first;
         // Final in-plane polish on the cutoff for the chosen kick.
         st.cutoff_time_s = cutoff_for(st.kick_rad);
       }

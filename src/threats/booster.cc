@@ -106,25 +106,19 @@ BoostResult FlyBooster(const flight::Environment& env, const BoosterSpec& spec, 
   for (size_t k = 0; k < spec.stages.size(); ++k) {
     const double t_ign = launch_time_s + sched.ignition_s[k];
     const double t_bo = std::min(launch_time_s + sched.burnout_s[k], cutoff_time_s);
-    if (t < t_ign) {  // coast between stages: thrust off (BoosterPhase with cutoff = now)
-      BoosterPhase coast(spec, static_cast<int>(k), launch_time_s, up0, az0, kick_rad, t);
+    // One smooth segment of stage k with thrust until `cutoff` (a coast: cutoff = now).
+    const auto fly = [&](double cutoff, double until) {
+      const BoosterPhase phase(spec, static_cast<int>(k), launch_time_s, up0, az0, kick_rad,
+                               cutoff);
       SegmentOptions o = options;
-      o.t_end_s = t_ign;
-      const SegmentResult r = FlySegment(env, coast, t, x, o, record);
+      o.t_end_s = until;
+      const SegmentResult r = FlySegment(env, phase, t, x, o, record);
       t = r.t_s;
       x = r.x;
-      if (r.end == SegmentEnd::kImpact) return {t, x};
-    }
-    if (t_bo > t) {
-      BoosterPhase burn(spec, static_cast<int>(k), launch_time_s, up0, az0, kick_rad,
-                        cutoff_time_s);
-      SegmentOptions o = options;
-      o.t_end_s = t_bo;
-      const SegmentResult r = FlySegment(env, burn, t, x, o, record);
-      t = r.t_s;
-      x = r.x;
-      if (r.end == SegmentEnd::kImpact) return {t, x};
-    }
+      return r.end == SegmentEnd::kImpact;
+    };
+    if (t < t_ign && fly(t, t_ign)) return {t, x};  // coast between stages
+    if (t_bo > t && fly(cutoff_time_s, t_bo)) return {t, x};
     // Unburned propellant (after a cutoff) leaves with the stage's dry mass.
     const double burned = spec.stages[k].MassFlow_kgps() * std::max(0.0, t - t_ign);
     const double leftover = std::max(0.0, spec.stages[k].propellant_mass_kg - burned);

@@ -53,11 +53,9 @@ class CruisePhase : public PhaseModel {
                      -kMaxClimbAngle_rad, kMaxClimbAngle_rad);
       const double lv =
           m * (g_eff * std::cos(gamma) + speed * kPathGain_per_s * (gamma_cmd - gamma));
-      double err =
-          std::remainder(flight::BearingTo(r, aim_Ecef_) - flight::Heading(r, v), core::kTwoPi);
-      const double bank = std::clamp(kHeadingGain * err, -kMaxBank_rad, kMaxBank_rad);
-      const Vec3 l0 = flight::LiftDirection(r, v, 0.0);
-      lift_desired = lv * (l0 + std::tan(bank) * v.normalized().cross(l0));
+      const double bank =
+          std::clamp(kHeadingGain * HeadingError(r, v, aim_Ecef_), -kMaxBank_rad, kMaxBank_rad);
+      lift_desired = BankedLift(r, v, lv, bank);
     }
     const LiftCommand c =
         RealiseLift(aero_, air, m, r, v, lift_desired, kMaxLoadFactor * m * core::kG0_mps2);
@@ -82,13 +80,7 @@ class CruisePhase : public PhaseModel {
 
   double StopFunction(double, const State& x) const override {
     if (diving_) return 1.0;
-    const Vec3 r = flight::PositionOf(x);
-    const Vec3 v = flight::VelocityOf(x);
-    const flight::AirData air = flight::ComputeAirData(r, v);
-    const double m = flight::MassOf(x);
-    const double l_max = std::min(kMaxLoadFactor * m * core::kG0_mps2,
-                                  aero_.MaxLiftArea_m2(air.mach) * air.dynamic_pressure_Pa);
-    return DiveMargin(r, v, aim_Ecef_, l_max / m, spec_.dive_lift_fraction);
+    return DiveMarginAt(aero_, x, aim_Ecef_, kMaxLoadFactor, spec_.dive_lift_fraction);
   }
   double nose_radius_m() const override { return spec_.nose_radius_m; }
   double emissivity() const override { return spec_.emissivity; }

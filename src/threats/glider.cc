@@ -232,11 +232,8 @@ flight::Forces GlidePhase::ForcesAt(double t, const State& x, const flight::AirD
       gamma_eq = std::asin(std::clamp(-dhdv * g_eff / ld_best / speed, -1.0, 0.0));
     }
     const double lv = best * q + m * speed * guidance_.phugoid_damping_per_s * (gamma_eq - gamma);
-    const double heading = flight::Heading(r, v);
-    double err = flight::BearingTo(r, SteeringPoint()) - heading;
-    err = std::remainder(err, core::kTwoPi);
-    double bank =
-        std::clamp(guidance_.heading_gain * err, -glider_.max_bank_rad, glider_.max_bank_rad);
+    double bank = std::clamp(guidance_.heading_gain * HeadingError(r, v, SteeringPoint()),
+                             -glider_.max_bank_rad, glider_.max_bank_rad);
     if (guidance_.weave && guidance_.weave->period_s > 0.0 &&
         t - launch_time_s_ >= guidance_.weave->start_s) {
       const double ph = core::kTwoPi * (t - launch_time_s_ - guidance_.weave->start_s) /
@@ -245,9 +242,7 @@ flight::Forces GlidePhase::ForcesAt(double t, const State& x, const flight::AirD
       bank = std::clamp(bank + guidance_.weave->amplitude_rad * w, -glider_.max_bank_rad,
                         glider_.max_bank_rad);
     }
-    const Vec3 l0 = flight::LiftDirection(r, v, 0.0);
-    const Vec3 right = v.normalized().cross(l0);
-    lift_desired = lv * l0 + lv * std::tan(bank) * right;
+    lift_desired = BankedLift(r, v, lv, bank);
   }
   const LiftCommand c = RealiseLift(aero_, air, m, r, v, lift_desired, max_lift);
   flight::Forces f;
@@ -284,6 +279,16 @@ double DiveMargin(const Vec3& r_Ecef, const Vec3& v_Ecef, const Vec3& aim_Ecef,
   return fraction * std::max(a_down, 0.0) - 2.0 * speed * speed * sin_eta / range;
 }
 
+double DiveMarginAt(const GliderAero& aero, const State& x, const Vec3& aim_Ecef,
+                    double max_load_factor, double fraction) {
+  const Vec3 r = flight::PositionOf(x), v = flight::VelocityOf(x);
+  const flight::AirData air = flight::ComputeAirData(r, v);
+  const double m = flight::MassOf(x);
+  const double l_max = std::min(max_load_factor * m * core::kG0_mps2,
+                                aero.MaxLiftArea_m2(air.mach) * air.dynamic_pressure_Pa);
+  return DiveMargin(r, v, aim_Ecef, l_max / m, fraction);
+}
+
 double GlidePhase::StopFunction(double, const State& x) const {
   if (diving_) return 1.0;
   const Vec3 r = flight::PositionOf(x);
@@ -299,12 +304,7 @@ double GlidePhase::StopFunction(double, const State& x) const {
   // acceleration the vehicle can produce: arc a = 2 v^2 sin(eta) / R_go (eta: angle between v
   // and the line of sight); available = L_max/m + g - v^2/r. Capability, not geometry, decides:
   // an HTV-2-class glider at 45 km has well under 1 g of lift to spare.
-  const Vec3 v = flight::VelocityOf(x);
-  const flight::AirData air = flight::ComputeAirData(r, v);
-  const double m = flight::MassOf(x);
-  const double l_max = std::min(glider_.max_load_factor * m * core::kG0_mps2,
-                                aero_.MaxLiftArea_m2(air.mach) * air.dynamic_pressure_Pa);
-  return DiveMargin(r, v, aim_Ecef_, l_max / m, guidance_.dive_lift_fraction);
+  return DiveMarginAt(aero_, x, aim_Ecef_, glider_.max_load_factor, guidance_.dive_lift_fraction);
 }
 
 Trajectory SimulateBoostGlide(const flight::Environment& env, const ThreatSpec& spec,

@@ -46,6 +46,11 @@ double EquilibriumGlideAltitude_m(double speed_mps, double lift_to_drag, double 
 double DiveMargin(const flight::Vec3& r_Ecef, const flight::Vec3& v_Ecef,
                   const flight::Vec3& aim_Ecef, double lift_accel_max, double fraction);
 
+// DiveMargin for a vehicle state, its lift limit from the aero model at the local dynamic
+// pressure and a structural load-factor limit.
+double DiveMarginAt(const GliderAero& aero, const flight::State& x, const flight::Vec3& aim_Ecef,
+                    double max_load_factor, double fraction);
+
 // Lift and bank realising a desired lift vector (perpendicular to v) within the model's limits.
 struct LiftCommand {
   double lift_N = 0.0;

@@ -1,10 +1,22 @@
 #include "threats/guidance_laws.h"
 
+#include <cmath>
+
 #include "core/constants.h"
 
 namespace hyperdef::threats {
 
 using flight::Vec3;
+
+double HeadingError(const Vec3& r_Ecef, const Vec3& v_Ecef, const Vec3& target_Ecef) {
+  return std::remainder(flight::BearingTo(r_Ecef, target_Ecef) - flight::Heading(r_Ecef, v_Ecef),
+                        core::kTwoPi);
+}
+
+Vec3 BankedLift(const Vec3& r_Ecef, const Vec3& v_Ecef, double vertical_lift_N, double bank_rad) {
+  const Vec3 l0 = flight::LiftDirection(r_Ecef, v_Ecef, 0.0);
+  return vertical_lift_N * (l0 + std::tan(bank_rad) * v_Ecef.normalized().cross(l0));
+}
 
 Vec3 PerpendicularTo(const Vec3& a, const Vec3& v) {
   const double n2 = v.squaredNorm();
