@@ -9,15 +9,15 @@
 namespace hyperdef::sensors {
 
 struct TargetTruth {
-  std::string id;                      // truth id (scoring only; never copied into a measurement)
-  double t_s = 0.0;                    // since the scenario epoch
+  std::string id;    // truth id: measurements carry it only for scoring; trackers never read it
+  double t_s = 0.0;  // since the scenario epoch
   core::Vec3 r_Ecef = core::Vec3::Zero();  // m
   core::Vec3 v_Ecef = core::Vec3::Zero();  // m/s, relative to the rotating Earth
-  double thrust_N = 0.0;               // > 0 while a motor burns (plume signature)
-  double surface_temperature_K = 0.0;  // radiative-equilibrium stagnation temperature
-  double radiating_area_m2 = 1.0;      // hot-body area seen by an IR sensor
+  double thrust_N = 0.0;                   // > 0 while a motor burns (plume signature)
+  double surface_temperature_K = 0.0;      // radiative-equilibrium stagnation temperature
+  double radiating_area_m2 = 1.0;          // hot-body area seen by an IR sensor
   double emissivity = 0.85;
-  double rcs_m2 = 0.1;                 // radar cross-section (class value)
+  double rcs_m2 = 0.1;  // radar cross-section (class value)
 };
 
 }  // namespace hyperdef::sensors
