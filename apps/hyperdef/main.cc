@@ -29,6 +29,14 @@ void PrintRunSummary(const sim::ScenarioSpec& spec, const sim::RunResult& result
                tr.max_speed_mps, tr.max_mach, tr.miss_distance_m,
                tr.impacted ? "" : "  (no impact within duration)");
   }
+  for (const sim::SensorStats& st : result.sensing.stats) {
+    fmt::print("  sensor {:<12} {:<8} {:>5} platforms {:>8} detections {:>6} false alarms\n",
+               st.sensor_id, st.kind, st.platforms, st.detections, st.false_alarms);
+    for (const auto& [id, ts] : st.threats) {
+      fmt::print("    {:<12} first seen t={:.0f} s, detected in {} frames ({} stereo)\n", id,
+                 ts.first_detection_s, ts.frames_detected, ts.frames_stereo);
+    }
+  }
 }
 
 int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
@@ -40,8 +48,9 @@ int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!quiet) {
     PrintRunSummary(spec, result);
-    fmt::print("wrote {}/summary.json{} in {:.2f} s\n", out_dir,
-               spec.outputs.truth ? " and truth.csv" : "", wall);
+    fmt::print(
+        "wrote {}/summary.json{}{} in {:.2f} s\n", out_dir, spec.outputs.truth ? ", truth.csv" : "",
+        result.sensing.stats.empty() || !spec.outputs.detections ? "" : ", detections.csv", wall);
   }
   return 0;
 }

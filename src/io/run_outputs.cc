@@ -70,6 +70,26 @@ ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& re
     });
   }
   j["threats"] = threats;
+  if (!result.sensing.stats.empty()) {
+    ordered_json sensors = ordered_json::array();
+    for (const sim::SensorStats& st : result.sensing.stats) {
+      ordered_json per_threat = ordered_json::object();
+      for (const auto& [id, ts] : st.threats) {
+        per_threat[id] = {{"detections", ts.detections},
+                          {"frames_detected", ts.frames_detected},
+                          {"frames_stereo", ts.frames_stereo},
+                          {"first_detection_s", Round(ts.first_detection_s, 3)}};
+      }
+      sensors.push_back({{"id", st.sensor_id},
+                         {"class", st.kind},
+                         {"platforms", st.platforms},
+                         {"frames", st.frames},
+                         {"detections", st.detections},
+                         {"false_alarms", st.false_alarms},
+                         {"threats", per_threat}});
+    }
+    j["sensors"] = sensors;
+  }
   return j;
 }
 
@@ -91,10 +111,41 @@ void WriteTruthCsv(const sim::RunResult& result, std::ostream& out) {
   }
 }
 
+void WriteDetectionsCsv(const sim::SensingResult& sensing, std::ostream& out) {
+  out << "t_s,sensor_id,platform_id,kind,false_alarm,truth_id,snr_db,"
+         "sat_x_ecef_m,sat_y_ecef_m,sat_z_ecef_m,sat_position_sigma_m,"
+         "los_x_ecef,los_y_ecef,los_z_ecef,angle_sigma_rad,"
+         "range_m,az_deg,el_deg,range_rate_mps,range_sigma_m,az_el_sigma_rad,range_rate_sigma_"
+         "mps\n";
+  for (const sim::Detection& d : sensing.detections) {
+    out << fmt::format("{:.3f},{},{},{},{},{},", d.t_s, d.sensor_id, d.platform_id,
+                       d.is_radar ? "radar" : "los", d.false_alarm() ? 1 : 0, d.truth_id());
+    if (d.is_radar) {
+      const sensors::RadarMeasurement& m = d.radar;
+      out << fmt::format(
+          "{:.2f},,,,,,,,,{:.3f},{:.6f},{:.6f},{},{:.3f},{:.3e},{}\n", m.snr_dB, m.range_m,
+          m.az_rad * kRadToDeg, m.el_rad * kRadToDeg,
+          m.has_range_rate ? fmt::format("{:.3f}", m.range_rate_mps) : "",
+          std::sqrt(m.covariance(0, 0)), std::sqrt(m.covariance(1, 1)),
+          m.has_range_rate ? fmt::format("{:.3f}", std::sqrt(m.covariance(3, 3))) : "");
+    } else {
+      const sensors::LosMeasurement& m = d.los;
+      const double sigma = std::sqrt(std::max(0.0, 0.5 * m.u_covariance.trace()));
+      out << fmt::format("{:.2f},{:.3f},{:.3f},{:.3f},{:.2f},{:.9f},{:.9f},{:.9f},{:.3e},,,,,,,\n",
+                         10.0 * std::log10(std::max(m.snr, 1e-30)), m.sat_r_Ecef.x(),
+                         m.sat_r_Ecef.y(), m.sat_r_Ecef.z(), m.sat_position_sigma_m, m.u_Ecef.x(),
+                         m.u_Ecef.y(), m.u_Ecef.z(), sigma);
+    }
+  }
+}
+
 void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result,
                      const OutputDir& dir) {
   if (spec.outputs.truth)
     dir.Write("truth.csv", [&](std::ostream& o) { WriteTruthCsv(result, o); });
+  if (spec.outputs.detections && !result.sensing.stats.empty()) {
+    dir.Write("detections.csv", [&](std::ostream& o) { WriteDetectionsCsv(result.sensing, o); });
+  }
   dir.Write("summary.json",
             [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });
 }

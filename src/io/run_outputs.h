@@ -14,8 +14,9 @@ inline constexpr const char* kVersion = "0.1.0";
 
 nlohmann::ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& result);
 void WriteTruthCsv(const sim::RunResult& result, std::ostream& out);
+void WriteDetectionsCsv(const sim::SensingResult& sensing, std::ostream& out);
 
-// Writes summary.json and (if the scenario asks) truth.csv into `dir`.
+// Writes summary.json and (if the scenario asks) truth.csv and detections.csv into `dir`.
 void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result,
                      const OutputDir& dir);
 

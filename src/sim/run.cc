@@ -49,6 +49,7 @@ RunResult RunScenario(const ScenarioSpec& spec) {
     }
     result.trajectories.push_back(std::move(tr));
   }
+  result.sensing = SenseScenario(spec, result.trajectories);
   return result;
 }
 

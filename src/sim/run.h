@@ -4,18 +4,20 @@
 #include <vector>
 
 #include "sim/scenario.h"
+#include "sim/sensing.h"
 #include "threats/trajectory.h"
 
 namespace hyperdef::sim {
 
 struct RunResult {
   std::vector<threats::Trajectory> trajectories;  // one per threat, in scenario order
+  SensingResult sensing;                          // empty when the scenario has no sensors
 };
 
 // Flies one threat. Throws core::InputError if its aimpoint cannot be reached.
 threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index);
 
-// Flies every threat; trajectories are cut at the scenario's duration.
+// Flies every threat (trajectories cut at the scenario's duration), then lets every sensor look.
 RunResult RunScenario(const ScenarioSpec& spec);
 
 }  // namespace hyperdef::sim

@@ -84,6 +84,9 @@ class Loader {
   }
 
   void LoadWorld(const Node& n);
+  void LoadSensors(const Node& list);
+  void LoadSpaceIr(const Node& n, const std::string& id);
+  void LoadRadar(const Node& n, const std::string& id);
   void LoadOutputs(const Node& n);
   void LoadThreat(const Node& n, size_t i);
   threats::BoosterSpec ParseBooster(const Node& n, size_t i,
@@ -119,7 +122,136 @@ void Loader::LoadWorld(const Node& n) {
 void Loader::LoadOutputs(const Node& n) {
   spec_->outputs.step_s = n.GetDouble("step_s", 1.0, Check::Positive());
   spec_->outputs.truth = n.GetBool("truth", true);
+  spec_->outputs.detections = n.GetBool("detections", true);
   n.RejectUnknownKeys();
+}
+
+// Runs a model's own Validate() and re-throws its complaint at the YAML node it came from.
+template <class F>
+void ValidateAt(const Node& n, F&& validate) {
+  try {
+    validate();
+  } catch (const core::InputError& e) {
+    throw core::InputError(n.where(), n.path(), e.key() + ": " + e.message());
+  } catch (const std::exception& e) {
+    throw core::InputError(n.where(), n.path(), e.what());
+  }
+}
+
+void Loader::LoadSpaceIr(const Node& n, const std::string& id) {
+  SpaceLayerSpec layer;
+  sensors::SpaceIrSpec& s = layer.sensor;
+  s.id = id;
+  const Node w = n.Get("walker");
+  orbits::WalkerConfig c;
+  c.pattern = w.GetEnum("pattern", {"delta", "star"}, "delta") == "star"
+                  ? orbits::WalkerPattern::kStar
+                  : orbits::WalkerPattern::kDelta;
+  c.total = static_cast<int>(w.GetInt("satellites", 0, Check::Positive()));
+  c.planes = static_cast<int>(w.GetInt("planes", 0, Check::Positive()));
+  c.phasing = static_cast<int>(w.GetInt("phasing", 0, Check::NonNegative()));
+  c.altitude_m = w.GetDouble("altitude_km", Check::Between(150, 40000)) * 1e3;
+  c.inclination_rad = w.GetDouble("inclination_deg", Check::Between(0, 180)) * kDegToRad;
+  c.raan0_rad = w.GetDouble("raan0_deg", 0.0, Check::Between(-360, 360)) * kDegToRad;
+  c.id_prefix = id;
+  w.RejectUnknownKeys();
+  ValidateAt(w, [&] { layer.satellites = orbits::MakeWalkerConstellation(c); });
+  s.field_of_regard_half_angle_rad =
+      n.GetDouble("field_of_regard_deg", 65.0, Check::Between(1, 90)) * kDegToRad;
+  s.frame_time_s = n.GetDouble("frame_time_s", 1.0, Check::Between(0.01, 60));
+  s.wide_field_nei_W_per_m2 =
+      n.GetDouble("nei_w_per_m2", s.wide_field_nei_W_per_m2, Check::Positive());
+  const std::vector<double> band = n.Has("band_um") ? n.GetDoubleList("band_um", Check::Positive())
+                                                    : std::vector<double>{2.7, 3.0};
+  if (band.size() != 2 || band[0] >= band[1]) {
+    throw core::InputError(n.Get("band_um").where(), n.path() + ".band_um",
+                           "expected [low, high] in micrometres with low < high");
+  }
+  s.band_lo_m = band[0] * 1e-6;
+  s.band_hi_m = band[1] * 1e-6;
+  s.plume_intensity_per_thrust_W_per_sr_N = n.GetDouble(
+      "plume_w_per_sr_per_n", s.plume_intensity_per_thrust_W_per_sr_N, Check::NonNegative());
+  s.clutter_nei_factor =
+      n.GetDouble("clutter_factor", s.clutter_nei_factor, Check::Between(1, 1e3));
+  s.snr_threshold = n.GetDouble("snr_threshold", s.snr_threshold, Check::Positive());
+  s.pixel_count = n.GetDouble("pixels", s.pixel_count, Check::Positive());
+  s.angle_sigma_rad = n.GetDouble("angle_sigma_urad", 20.0, Check::Positive()) * 1e-6;
+  s.position_knowledge_sigma_m =
+      n.GetDouble("position_sigma_m", s.position_knowledge_sigma_m, Check::NonNegative());
+  s.grazing_altitude_m = n.GetDouble("grazing_altitude_km", 20.0, Check::Between(0, 200)) * 1e3;
+  s.sun_exclusion_half_angle_rad =
+      n.GetDouble("sun_exclusion_deg", 10.0, Check::Between(0, 90)) * kDegToRad;
+  n.RejectUnknownKeys();
+  ValidateAt(n, [&] { s.Validate(); });
+  spec_->space_layers.push_back(std::move(layer));
+}
+
+void Loader::LoadRadar(const Node& n, const std::string& id) {
+  RadarSiteSpec r;
+  sensors::RadarSpec& s = r.radar;
+  s.id = id;
+  const Node site = n.Get("site");
+  r.site.lat_rad = site.GetDouble("lat_deg", Check::Between(-90, 90)) * kDegToRad;
+  r.site.lon_rad = site.GetDouble("lon_deg", Check::Between(-180, 360)) * kDegToRad;
+  r.site.h_m = site.GetDouble("alt_m", 0.0, Check::Between(-500, 10000));
+  site.RejectUnknownKeys();
+  const Node faces = n.Get("faces");
+  for (size_t k = 0; k < faces.size(); ++k) {
+    const Node f = faces[k];
+    sensors::RadarFace face;
+    face.boresight_az_rad = f.GetDouble("boresight_az_deg", Check::Between(-360, 360)) * kDegToRad;
+    face.boresight_el_rad = f.GetDouble("boresight_el_deg", 0.0, Check::Between(0, 90)) * kDegToRad;
+    face.half_fov_az_rad = f.GetDouble("half_fov_az_deg", Check::Between(0.1, 180)) * kDegToRad;
+    face.half_fov_el_rad = f.GetDouble("half_fov_el_deg", Check::Between(0.1, 90)) * kDegToRad;
+    f.RejectUnknownKeys();
+    s.faces.push_back(face);
+  }
+  s.min_elevation_rad = n.GetDouble("min_elevation_deg", 0.0, Check::Between(-5, 90)) * kDegToRad;
+  s.instrumented_range_m = n.GetDouble("instrumented_range_km", Check::Positive()) * 1e3;
+  s.peak_power_W = n.GetDouble("peak_power_w", Check::Positive());
+  s.gain_dB = n.GetDouble("gain_db", Check::Between(0, 80));
+  s.wavelength_m = n.GetDouble("wavelength_m", Check::Between(1e-3, 10));
+  s.losses_dB = n.GetDouble("losses_db", 3.0, Check::Between(0, 50));
+  s.noise_temperature_K = n.GetDouble("noise_temperature_k", 500.0, Check::Positive());
+  s.pulse_width_s = n.GetDouble("pulse_width_s", Check::Positive());
+  s.coherent_pulses = static_cast<int>(n.GetInt("coherent_pulses", 1, Check::Positive()));
+  s.pfa = n.GetDouble("pfa", 1e-6, Check::Between(1e-15, 0.1));
+  const long long sw = n.GetInt("swerling", 1, Check::Between(0, 3));
+  if (sw == 2) {
+    throw core::InputError(n.Get("swerling").where(), n.path() + ".swerling",
+                           "must be 0, 1 or 3 (got 2)");
+  }
+  s.swerling = sw == 0   ? sensors::SwerlingCase::k0
+               : sw == 1 ? sensors::SwerlingCase::k1
+                         : sensors::SwerlingCase::k3;
+  s.range_resolution_m = n.GetDouble("range_resolution_m", 150.0, Check::Positive());
+  s.beamwidth_rad = n.GetDouble("beamwidth_deg", 1.0, Check::Between(0.01, 90)) * kDegToRad;
+  s.range_sigma_m0 = n.GetDouble("range_sigma_m", 10.0, Check::Positive());
+  s.angle_sigma_rad0 = n.GetDouble("angle_sigma_mrad", 1.0, Check::Positive()) * 1e-3;
+  s.range_rate_sigma_mps0 = n.GetDouble("range_rate_sigma_mps", 0.0, Check::NonNegative());
+  s.refraction_4_3 = n.GetBool("refraction_4_3", true);
+  s.revisit_s = n.GetDouble("revisit_s", 1.0, Check::Between(0.01, 600));
+  s.track_capacity = static_cast<int>(n.GetInt("track_capacity", 100, Check::Positive()));
+  n.RejectUnknownKeys();
+  ValidateAt(n, [&] { s.Validate(); });
+  spec_->radars.push_back(std::move(r));
+}
+
+void Loader::LoadSensors(const Node& list) {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Node n = list[i];
+    const std::string id = n.GetString("id");
+    if (!ids.insert(id).second) {
+      throw core::InputError(n.Get("id").where(), n.path() + ".id",
+                             fmt::format("duplicate sensor id '{}'", id));
+    }
+    if (n.GetEnum("class", {"space_ir", "radar"}, "") == "space_ir") {
+      LoadSpaceIr(n, id);
+    } else {
+      LoadRadar(n, id);
+    }
+  }
 }
 
 threats::BoosterSpec Loader::ParseBooster(const Node& n, size_t i,
@@ -394,6 +526,14 @@ void Loader::LoadThreat(const Node& n, size_t i) {
     }
     c.RejectUnknownKeys();
   }
+  if (auto sig = n.Find("signature")) {
+    Number(*sig, "rcs_m2", 0.1, Check::Positive(), 1, tr([](T& t) -> double& { return t.rcs_m2; }));
+    Number(*sig, "ir_area_m2", 0.5, Check::Positive(), 1,
+           tr([](T& t) -> double& { return t.ir_area_m2; }));
+    Number(*sig, "ir_emissivity", 0.85, Check::Between(0.01, 1), 1,
+           tr([](T& t) -> double& { return t.ir_emissivity; }));
+    sig->RejectUnknownKeys();
+  }
   n.RejectUnknownKeys();
 }
 
@@ -412,10 +552,12 @@ void Loader::Load(const Node& root) {
   const Node threats = root.Get("threats");
   spec_->threats.resize(threats.size());
   for (size_t i = 0; i < threats.size(); ++i) LoadThreat(threats[i], i);
-  for (const char* later : {"sensors", "tracker", "defense"}) {
+  if (auto sensors = root.Find("sensors")) LoadSensors(*sensors);
+  for (const char* later : {"tracker", "defense"}) {
     if (auto n = root.Find(later)) {
-      throw core::InputError(n->where(), later,
-                             "is not supported by this version of hyperdef yet (threats only)");
+      throw core::InputError(
+          n->where(), later,
+          "is not supported by this version of hyperdef yet (threats and sensors only)");
     }
   }
   root.RejectUnknownKeys();

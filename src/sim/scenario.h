@@ -9,7 +9,11 @@
 #include <vector>
 
 #include "core/epoch.h"
+#include "earth/wgs84.h"
 #include "flight/dynamics.h"
+#include "orbits/constellation.h"
+#include "sensors/radar.h"
+#include "sensors/space_ir.h"
 #include "sim/distribution.h"
 #include "threats/flight_segment.h"
 #include "threats/threat_spec.h"
@@ -25,8 +29,21 @@ struct WorldSpec {
 };
 
 struct OutputsSpec {
-  double step_s = 1.0;  // truth record spacing
-  bool truth = true;    // write truth.csv
+  double step_s = 1.0;     // truth record spacing
+  bool truth = true;       // write truth.csv
+  bool detections = true;  // write detections.csv (when the scenario has sensors)
+};
+
+// A space IR layer: one sensor model carried by every satellite of a constellation.
+struct SpaceLayerSpec {
+  sensors::SpaceIrSpec sensor;
+  std::vector<orbits::Satellite> satellites;
+};
+
+// A fixed radar site (land). Ships: open work.
+struct RadarSiteSpec {
+  sensors::RadarSpec radar;
+  earth::Geodetic site;
 };
 
 // A scenario number given as a distribution: where it lives in the spec and its unit scale.
@@ -46,6 +63,8 @@ struct ScenarioSpec {
   std::uint64_t seed = 1;
   WorldSpec world;
   std::vector<threats::ThreatSpec> threats;
+  std::vector<SpaceLayerSpec> space_layers;
+  std::vector<RadarSiteSpec> radars;
   OutputsSpec outputs;
   std::vector<VariedParameter> varied;  // nominal values are already in the spec
 

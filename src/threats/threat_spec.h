@@ -129,6 +129,10 @@ struct ThreatSpec {
   BallisticSpec ballistic;
   BoostGlideSpec boost_glide;
   CruiseSpec cruise;
+  // Signature seen by sensors (class values; assumed, see docs/references.md).
+  double rcs_m2 = 0.1;      // radar cross-section, constant
+  double ir_area_m2 = 0.5;  // hot-body area seen by an IR sensor
+  double ir_emissivity = 0.85;
 };
 
 }  // namespace hyperdef::threats
