@@ -16,6 +16,22 @@ namespace hyperdef::sim {
 using core::kDegToRad;
 using threats::ThreatSpec;
 
+earth::Geodetic RadarSiteSpec::SiteAt(double t_s, core::Vec3* v_Site_Ecef) const {
+  if (v_Site_Ecef) v_Site_Ecef->setZero();
+  if (ship_speed_mps <= 0.0) return site;
+  const auto at = [&](double t) {
+    earth::Geodetic g = site;
+    earth::GeodesicDirect(site.lat_rad, site.lon_rad, ship_course_rad, ship_speed_mps * t,
+                          &g.lat_rad, &g.lon_rad);
+    return g;
+  };
+  const earth::Geodetic g = at(t_s);
+  if (v_Site_Ecef) {  // central difference over +-0.5 s: exact enough for a ship's range rate
+    *v_Site_Ecef = earth::EcefFromGeodetic(at(t_s + 0.5)) - earth::EcefFromGeodetic(at(t_s - 0.5));
+  }
+  return g;
+}
+
 threats::SegmentOptions ScenarioSpec::SegmentOptionsFor() const {
   threats::SegmentOptions o;
   o.record_step_s = outputs.step_s;
@@ -195,6 +211,12 @@ void Loader::LoadRadar(const Node& n, const std::string& id) {
   r.site.lon_rad = site.GetDouble("lon_deg", Check::Between(-180, 360)) * kDegToRad;
   r.site.h_m = site.GetDouble("alt_m", 0.0, Check::Between(-500, 10000));
   site.RejectUnknownKeys();
+  if (auto ship = n.Find("ship")) {
+    constexpr double kKnot_mps = 1852.0 / 3600.0;
+    r.ship_speed_mps = ship->GetDouble("speed_kn", Check::Between(0, 60)) * kKnot_mps;
+    r.ship_course_rad = ship->GetDouble("course_deg", Check::Between(-360, 360)) * kDegToRad;
+    ship->RejectUnknownKeys();
+  }
   const Node faces = n.Get("faces");
   for (size_t k = 0; k < faces.size(); ++k) {
     const Node f = faces[k];

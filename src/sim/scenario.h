@@ -40,10 +40,15 @@ struct SpaceLayerSpec {
   std::vector<orbits::Satellite> satellites;
 };
 
-// A fixed radar site (land). Ships: open work.
+// A radar on land (speed 0) or on a ship sailing a great circle at constant speed from `site`.
 struct RadarSiteSpec {
   sensors::RadarSpec radar;
-  earth::Geodetic site;
+  earth::Geodetic site;  // at t = 0
+  double ship_speed_mps = 0.0;
+  double ship_course_rad = 0.0;  // clockwise from north
+
+  // Site position at t_s and its ECEF velocity (ships; zero on land).
+  earth::Geodetic SiteAt(double t_s, core::Vec3* v_Site_Ecef) const;
 };
 
 // A scenario number given as a distribution: where it lives in the spec and its unit scale.

@@ -117,13 +117,15 @@ void SenseRadar(const ScenarioSpec& spec, const RadarSiteSpec& radar,
   const long frames = FrameCount(spec.duration_s, radar.radar.revisit_s);
   for (long f = 0; f < frames; ++f) {
     const double t = static_cast<double>(f) * radar.radar.revisit_s;
+    Vec3 v_site;
+    const earth::Geodetic site = radar.SiteAt(t, &v_site);
     ++stats.frames;
     for (size_t k = 0; k < trajectories.size(); ++k) {
       sensors::TargetTruth target;
       if (!TargetAt(trajectories[k], spec.threats[k], t, &target)) continue;
       core::RandomStream rng(spec.seed, rep, core::HashName(radar.radar.id),
                              LookPurpose("radar-look", target.id, f));
-      auto m = sensors::RadarLook(radar.radar, radar.site, target, rng);
+      auto m = sensors::RadarLook(radar.radar, site, target, rng, v_site);
       if (!m) continue;
       m->sensor_id = radar.radar.id;
       ThreatSensingStats& ts = stats.threats[target.id];

@@ -89,3 +89,39 @@ threats:
 
 }  // namespace
 }  // namespace hyperdef::sim
+
+namespace hyperdef::sim {
+namespace {
+
+TEST(Scenario, ShipRadarSailsItsCourse) {
+  const std::string text = R"(epoch_utc: 2027-01-01T00:00:00Z
+threats:
+  - id: g
+    class: boost_glide
+    entry: {lat_deg: 30, lon_deg: 120, alt_km: 100, speed_mps: 6010, flight_path_deg: -5}
+    aim: {lat_deg: 30, lon_deg: 140}
+sensors:
+  - id: ship
+    class: radar
+    site: {lat_deg: 0, lon_deg: 130}
+    ship: {speed_kn: 20, course_deg: 90}
+    faces: [{boresight_az_deg: 0, half_fov_az_deg: 180, half_fov_el_deg: 45}]
+    instrumented_range_km: 500
+    peak_power_w: 1.0e6
+    gain_db: 40
+    wavelength_m: 0.1
+    pulse_width_s: 1.0e-4
+)";
+  const ScenarioSpec s = LoadScenarioFromString(text, "ship.yaml");
+  ASSERT_EQ(s.radars.size(), 1u);
+  core::Vec3 v;
+  const earth::Geodetic g = s.radars[0].SiteAt(3600.0, &v);
+  // 20 kn for an hour due east along the equator: 37.04 km of geodesic (1 kn = 1852 m/h).
+  EXPECT_NEAR(earth::GeodesicDistance_m(0.0, 130.0 * core::kDegToRad, g.lat_rad, g.lon_rad),
+              37040.0, 1.0);
+  EXPECT_NEAR(v.norm(), 20.0 * 1852.0 / 3600.0, 1e-3);
+  EXPECT_NEAR(g.lat_rad, 0.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace hyperdef::sim
