@@ -32,8 +32,8 @@ threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index) {
   throw core::InvariantError("unknown threat class");
 }
 
-RunResult RunScenario(const ScenarioSpec& spec) {
-  RunResult result;
+std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec) {
+  std::vector<threats::Trajectory> out;
   for (size_t i = 0; i < spec.threats.size(); ++i) {
     threats::Trajectory tr = SimulateThreat(spec, i);
     auto& s = tr.samples;
@@ -47,8 +47,14 @@ RunResult RunScenario(const ScenarioSpec& spec) {
                     [&](const threats::FlightEvent& e) { return e.t_s > spec.duration_s; });
       tr.Summarise(spec.threats[i].launch, spec.threats[i].aim);
     }
-    result.trajectories.push_back(std::move(tr));
+    out.push_back(std::move(tr));
   }
+  return out;
+}
+
+RunResult RunScenario(const ScenarioSpec& spec) {
+  RunResult result;
+  result.trajectories = FlyThreats(spec);
   result.sensing = SenseScenario(spec, result.trajectories);
   return result;
 }

@@ -17,7 +17,10 @@ struct RunResult {
 // Flies one threat. Throws core::InputError if its aimpoint cannot be reached.
 threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index);
 
-// Flies every threat (trajectories cut at the scenario's duration), then lets every sensor look.
+// Flies every threat; trajectories are cut at the scenario's duration.
+std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec);
+
+// FlyThreats, then lets every sensor look.
 RunResult RunScenario(const ScenarioSpec& spec);
 
 }  // namespace hyperdef::sim
