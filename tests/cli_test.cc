@@ -1,6 +1,5 @@
 // End-to-end tests of the command line: exit codes, error messages, outputs.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,33 +8,14 @@
 #include <sstream>
 #include <string>
 
+#include "cli_util.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;  // stdout + stderr
-};
-
-Result RunCli(const std::string& args) {
-  Result r;
-  const std::string cmd = std::string(HYPERDEF_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (p && fgets(buf, sizeof buf, p)) r.output += buf;
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-fs::path TempDir(const std::string& name) {
-  fs::path d =
-      fs::temp_directory_path() / ("hyperdef-cli-test-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using hyperdef::testing::RunCli;
+using hyperdef::testing::TempDir;
 
 std::string Scenario(const std::string& name) {
   return std::string(HYPERDEF_SOURCE_DIR) + "/scenarios/" + name;
@@ -45,7 +25,7 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(RunCli("--version").code, 0);
   EXPECT_NE(RunCli("--version").output.find("hyperdef"), std::string::npos);
   for (const char* verb : {"run", "validate"}) {
-    const Result r = RunCli(std::string(verb) + " --help");
+    const auto r = RunCli(std::string(verb) + " --help");
     EXPECT_EQ(r.code, 0) << verb;
     EXPECT_NE(r.output.find("scenario"), std::string::npos) << r.output;
   }
@@ -54,7 +34,7 @@ TEST(Cli, VersionAndHelp) {
 TEST(Cli, ExamplesValidate) {
   for (const char* f : {"regional.yaml", "ballistic.yaml", "boost_glide.yaml",
                         "glider_from_state.yaml", "cruise.yaml"}) {
-    const Result r = RunCli("validate " + Scenario(f));
+    const auto r = RunCli("validate " + Scenario(f));
     EXPECT_EQ(r.code, 0) << f << ": " << r.output;
   }
 }
@@ -82,14 +62,14 @@ TEST(Cli, BadValueNamesFileLineKeyAndValueAndExitsTwo) {
          "          burn_time_s: 60\n"
          "          diameter_m: 1\n";
   const fs::path out = dir / "out";
-  const Result r = RunCli("run " + f.string() + " --out " + out.string());
+  const auto r = RunCli("run " + f.string() + " --out " + out.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find(
                 "regional.yaml:14:18: threats[0].booster.stages[1].isp_s: must be > 0 (got -3)"),
             std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(out)) << "nothing may be written on bad input";
-  const Result v = RunCli("validate " + f.string());
+  const auto v = RunCli("validate " + f.string());
   EXPECT_EQ(v.code, 2);
 }
 
@@ -104,7 +84,7 @@ TEST(Cli, UnknownKeyIsAnError) {
                       "flight_path_deg: -5}\n"
                       "    aim: {lat_deg: 30, lon_deg: 140}\n"
                       "    glider: {lift_to_dragg: 2.6}\n";
-  const Result r = RunCli("validate " + f.string());
+  const auto r = RunCli("validate " + f.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("s.yaml:7:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("lift_to_dragg"), std::string::npos) << r.output;
@@ -113,7 +93,7 @@ TEST(Cli, UnknownKeyIsAnError) {
 
 TEST(Cli, RunWritesSummaryAndTruth) {
   const fs::path out = TempDir("run") / "out";
-  const Result r = RunCli("run " + Scenario("glider_from_state.yaml") + " --out " + out.string());
+  const auto r = RunCli("run " + Scenario("glider_from_state.yaml") + " --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(out / "summary.json");
   const nlohmann::json j = nlohmann::json::parse(in);

@@ -10,33 +10,21 @@
 #include <set>
 #include <string>
 
+#include "cli_util.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int code = -1;
-  std::string output;  // stdout + stderr
-};
-
-CliResult RunCoverageCli(const std::string& args) {
-  CliResult r;
-  const std::string cmd = std::string(HYPERDEF_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (p && fgets(buf, sizeof buf, p)) r.output += buf;
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using hyperdef::testing::RunCli;
 
 TEST(CoverageCli, RegionalWritesJsonCsvAndPng) {
   const fs::path dir =
       fs::temp_directory_path() / ("hyperdef-coverage-cli-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const std::string scenario = std::string(HYPERDEF_SOURCE_DIR) + "/scenarios/regional.yaml";
-  const CliResult r = RunCoverageCli("coverage " + scenario + " --out " + dir.string() +
-                                     " --grid-deg 10 --step-s 60");
+  const auto r =
+      RunCli("coverage " + scenario + " --out " + dir.string() + " --grid-deg 10 --step-s 60");
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* f :
        {"coverage.json", "coverage_threats.csv", "coverage_map.csv", "coverage_map_layer-a.png"})
@@ -59,9 +47,8 @@ TEST(CoverageCli, RegionalWritesJsonCsvAndPng) {
     EXPECT_EQ(layer["map"]["n_lon"], 36);
   }
   EXPECT_TRUE(found_a);
-  EXPECT_EQ(RunCoverageCli("coverage --help").code, 0);
-  EXPECT_EQ(
-      RunCoverageCli("coverage " + scenario + " --out " + dir.string() + " --grid-deg 7").code, 2);
+  EXPECT_EQ(RunCli("coverage --help").code, 0);
+  EXPECT_EQ(RunCli("coverage " + scenario + " --out " + dir.string() + " --grid-deg 7").code, 2);
   fs::remove_all(dir);
 }
 

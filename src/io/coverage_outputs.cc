@@ -30,12 +30,7 @@ ordered_json StatsJson(const sim::CustodyStats& s) {
 }  // namespace
 
 ordered_json CoverageJson(const sim::ScenarioSpec& spec, const sim::CoverageResult& result) {
-  ordered_json j;
-  j["hyperdef_version"] = kVersion;
-  j["scenario"] = {{"name", spec.name},
-                   {"file", spec.file},
-                   {"epoch_utc", spec.epoch_utc},
-                   {"duration_s", spec.duration_s}};
+  ordered_json j = ScenarioHeaderJson(spec);
   j["options"] = {{"altitude_m", result.options.altitude_m},
                   {"grid_deg", result.options.grid_deg},
                   {"step_s", result.options.step_s}};

@@ -20,7 +20,7 @@ double Round(double x, int digits) {
 }
 }  // namespace
 
-ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& result) {
+ordered_json ScenarioHeaderJson(const sim::ScenarioSpec& spec) {
   ordered_json j;
   j["hyperdef_version"] = kVersion;
   j["scenario"] = {{"name", spec.name},
@@ -28,6 +28,11 @@ ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& re
                    {"epoch_utc", spec.epoch_utc},
                    {"duration_s", spec.duration_s},
                    {"seed", spec.seed}};
+  return j;
+}
+
+ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& result) {
+  ordered_json j = ScenarioHeaderJson(spec);
   ordered_json threats = ordered_json::array();
   for (size_t i = 0; i < result.trajectories.size(); ++i) {
     const threats::Trajectory& tr = result.trajectories[i];

@@ -12,6 +12,9 @@ namespace hyperdef::io {
 
 inline constexpr const char* kVersion = "0.1.0";
 
+// The "hyperdef_version" and "scenario" blocks that open every JSON file of a run.
+nlohmann::ordered_json ScenarioHeaderJson(const sim::ScenarioSpec& spec);
+
 nlohmann::ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& result);
 void WriteTruthCsv(const sim::RunResult& result, std::ostream& out);
 void WriteDetectionsCsv(const sim::SensingResult& sensing, std::ostream& out);
