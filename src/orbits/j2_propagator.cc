@@ -138,20 +138,8 @@ void J2SecularPropagator::StateEci(double t_s, core::Vec3* r, core::Vec3* v) con
 }
 
 core::Vec3 J2SecularPropagator::PositionEci(double t_s) const {
-  const Orbit o{a_,
-                e_,
-                b_,
-                cos_i_,
-                sin_i_,
-                raan0_,
-                argp0_,
-                m0_,
-                t0_,
-                rates_.raan_radps,
-                rates_.argp_radps,
-                rates_.mean_anomaly_radps};
   core::Vec3 r;
-  Evaluate(o, t_s, &r, nullptr);
+  StateEci(t_s, &r, nullptr);  // the evaluator skips the velocity when it is not asked for
   return r;
 }
 

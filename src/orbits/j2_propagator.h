@@ -52,7 +52,8 @@ class J2SecularPropagator {
   KeplerianElements MeanElementsAt(double t_s) const;
 
   // ECI position (m) and velocity (m/s) at scenario time t_s. The velocity is the exact time
-  // derivative of the modelled position (it includes the node and perigee drift).
+  // derivative of the modelled position (it includes the node and perigee drift). v_Eci_mps
+  // may be null (position only).
   void StateEci(double t_s, core::Vec3* r_Eci_m, core::Vec3* v_Eci_mps) const;
   core::Vec3 PositionEci(double t_s) const;
   // ECEF through the Earth rotation angle of `epoch` at t_s (core::Epoch, ERFA eraEra00).
