@@ -22,13 +22,6 @@ core::InputError OptionError(const std::string& key, const std::string& message)
   return core::InputError({"", 0, 0}, key, message);
 }
 
-orbits::J2SecularBatch BatchOf(const SpaceLayerSpec& layer) {
-  std::vector<orbits::KeplerianElements> elements;
-  elements.reserve(layer.satellites.size());
-  for (const orbits::Satellite& s : layer.satellites) elements.push_back(s.elements);
-  return orbits::J2SecularBatch(elements, 0.0);
-}
-
 // Adds one sample to running custody statistics; `gap` is the stretch without stereo so far.
 void Accumulate(const CoverageSample& s, CustodyStats* st, double* gap) {
   st->seconds += s.weight_s;
@@ -73,7 +66,7 @@ double CoverageMap::MeanSingle() const { return AreaWeightedMean(*this, single_f
 int VisibleSatelliteCount(const ScenarioSpec& spec, const SpaceLayerSpec& layer, double t_s,
                           const Vec3& target_r_Ecef) {
   std::vector<Vec3> sats;
-  BatchOf(layer).PositionsEcef(spec.epoch, t_s, &sats);
+  layer.Propagator().PositionsEcef(spec.epoch, t_s, &sats);
   const Vec3 sun = sensors::SunDirectionEcef(spec.epoch, t_s);
   return static_cast<int>(
       sensors::CandidateSatellites(layer.sensor, sats, target_r_Ecef, &sun).size());
@@ -94,7 +87,7 @@ ThreatCoverage ComputeThreatCoverage(const ScenarioSpec& spec, const SpaceLayerS
     if (t >= out.end_s) break;
     if (t > out.start_s) times.push_back(t);
   }
-  const orbits::J2SecularBatch batch = BatchOf(layer);
+  const orbits::J2SecularBatch batch = layer.Propagator();
   sensors::IrVisibilityCuller culler(layer.sensor);
   std::vector<Vec3> sats;
   std::vector<int> visible;
@@ -151,7 +144,7 @@ CoverageMap ComputeCoverageMap(const ScenarioSpec& spec, const SpaceLayerSpec& l
           {m.LatDeg(i) * core::kDegToRad, m.LonDeg(j) * core::kDegToRad, options.altitude_m});
   std::vector<long> n1(cells, 0), n2(cells, 0);
   m.frames = static_cast<long>(std::floor(spec.duration_s / options.step_s + 1e-9)) + 1;
-  const orbits::J2SecularBatch batch = BatchOf(layer);
+  const orbits::J2SecularBatch batch = layer.Propagator();
   sensors::IrVisibilityCuller culler(layer.sensor);
   std::vector<Vec3> sats;
   std::vector<int> visible;

@@ -16,6 +16,13 @@ namespace hyperdef::sim {
 using core::kDegToRad;
 using threats::ThreatSpec;
 
+orbits::J2SecularBatch SpaceLayerSpec::Propagator() const {
+  std::vector<orbits::KeplerianElements> elements;
+  elements.reserve(satellites.size());
+  for (const orbits::Satellite& s : satellites) elements.push_back(s.elements);
+  return orbits::J2SecularBatch(elements, 0.0);
+}
+
 earth::Geodetic RadarSiteSpec::SiteAt(double t_s, core::Vec3* v_Site_Ecef) const {
   if (v_Site_Ecef) v_Site_Ecef->setZero();
   if (ship_speed_mps <= 0.0) return site;

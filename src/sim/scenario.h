@@ -12,6 +12,7 @@
 #include "earth/wgs84.h"
 #include "flight/dynamics.h"
 #include "orbits/constellation.h"
+#include "orbits/j2_propagator.h"
 #include "sensors/radar.h"
 #include "sensors/space_ir.h"
 #include "sim/distribution.h"
@@ -38,6 +39,9 @@ struct OutputsSpec {
 struct SpaceLayerSpec {
   sensors::SpaceIrSpec sensor;
   std::vector<orbits::Satellite> satellites;
+
+  // J2 secular propagator of every satellite, elements referred to the scenario epoch (t = 0).
+  orbits::J2SecularBatch Propagator() const;
 };
 
 // A radar on land (speed 0) or on a ship sailing a great circle at constant speed from `site`.

@@ -54,9 +54,7 @@ void SenseSpaceLayer(const ScenarioSpec& spec, const SpaceLayerSpec& layer,
   stats.sensor_id = layer.sensor.id;
   stats.kind = "space_ir";
   stats.platforms = static_cast<long>(layer.satellites.size());
-  std::vector<orbits::KeplerianElements> elements;
-  for (const orbits::Satellite& s : layer.satellites) elements.push_back(s.elements);
-  const orbits::J2SecularBatch batch(elements, 0.0);
+  const orbits::J2SecularBatch batch = layer.Propagator();
   sensors::IrVisibilityCuller culler(layer.sensor);
   std::vector<Vec3> sats;
   std::vector<int> candidates;
