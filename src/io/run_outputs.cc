@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "io/tracking_outputs.h"
 
 namespace hyperdef::io {
 
@@ -95,6 +96,7 @@ ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& re
     }
     j["sensors"] = sensors;
   }
+  if (result.tracking) j["tracking"] = TrackingSummaryJson(spec, *result.tracking);
   return j;
 }
 
@@ -121,25 +123,27 @@ void WriteDetectionsCsv(const sim::SensingResult& sensing, std::ostream& out) {
          "sat_x_ecef_m,sat_y_ecef_m,sat_z_ecef_m,sat_position_sigma_m,"
          "los_x_ecef,los_y_ecef,los_z_ecef,angle_sigma_rad,"
          "range_m,az_deg,el_deg,range_rate_mps,range_sigma_m,az_el_sigma_rad,range_rate_sigma_"
-         "mps\n";
+         "mps,mode\n";
   for (const sim::Detection& d : sensing.detections) {
     out << fmt::format("{:.3f},{},{},{},{},{},", d.t_s, d.sensor_id, d.platform_id,
                        d.is_radar ? "radar" : "los", d.false_alarm() ? 1 : 0, d.truth_id());
     if (d.is_radar) {
       const sensors::RadarMeasurement& m = d.radar;
       out << fmt::format(
-          "{:.2f},,,,,,,,,{:.3f},{:.6f},{:.6f},{},{:.3f},{:.3e},{}\n", m.snr_dB, m.range_m,
+          "{:.2f},,,,,,,,,{:.3f},{:.6f},{:.6f},{},{:.3f},{:.3e},{},{}\n", m.snr_dB, m.range_m,
           m.az_rad * kRadToDeg, m.el_rad * kRadToDeg,
           m.has_range_rate ? fmt::format("{:.3f}", m.range_rate_mps) : "",
           std::sqrt(m.covariance(0, 0)), std::sqrt(m.covariance(1, 1)),
-          m.has_range_rate ? fmt::format("{:.3f}", std::sqrt(m.covariance(3, 3))) : "");
+          m.has_range_rate ? fmt::format("{:.3f}", std::sqrt(m.covariance(3, 3))) : "",
+          d.tasked ? "track" : "search");
     } else {
       const sensors::LosMeasurement& m = d.los;
       const double sigma = std::sqrt(std::max(0.0, 0.5 * m.u_covariance.trace()));
-      out << fmt::format("{:.2f},{:.3f},{:.3f},{:.3f},{:.2f},{:.9f},{:.9f},{:.9f},{:.3e},,,,,,,\n",
-                         10.0 * std::log10(std::max(m.snr, 1e-30)), m.sat_r_Ecef.x(),
-                         m.sat_r_Ecef.y(), m.sat_r_Ecef.z(), m.sat_position_sigma_m, m.u_Ecef.x(),
-                         m.u_Ecef.y(), m.u_Ecef.z(), sigma);
+      out << fmt::format(
+          "{:.2f},{:.3f},{:.3f},{:.3f},{:.2f},{:.9f},{:.9f},{:.9f},{:.3e},,,,,,,{}\n",
+          10.0 * std::log10(std::max(m.snr, 1e-30)), m.sat_r_Ecef.x(), m.sat_r_Ecef.y(),
+          m.sat_r_Ecef.z(), m.sat_position_sigma_m, m.u_Ecef.x(), m.u_Ecef.y(), m.u_Ecef.z(), sigma,
+          d.tasked ? "narrow" : "wide");
     }
   }
 }
@@ -150,6 +154,14 @@ void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result
     dir.Write("truth.csv", [&](std::ostream& o) { WriteTruthCsv(result, o); });
   if (spec.outputs.detections && !result.sensing.stats.empty()) {
     dir.Write("detections.csv", [&](std::ostream& o) { WriteDetectionsCsv(result.sensing, o); });
+  }
+  if (result.tracking) {
+    const sim::TrackingResult& t = *result.tracking;
+    dir.Write("tracks.csv", [&](std::ostream& o) { WriteTracksCsv(t, o); });
+    dir.Write("track_errors.csv", [&](std::ostream& o) { WriteTrackErrorsCsv(t, o); });
+    dir.Write("set_metrics.csv", [&](std::ostream& o) { WriteSetMetricsCsv(t, o); });
+    dir.Write("assessment.json",
+              [&](std::ostream& o) { o << AssessmentJson(spec, t).dump(2) << "\n"; });
   }
   dir.Write("summary.json",
             [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });

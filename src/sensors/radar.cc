@@ -99,6 +99,22 @@ double RadarSnr(const RadarSpec& spec, double range_m, double rcs_m2) {
   return num / den;
 }
 
+double AspectAngle_rad(const TargetTruth& target, const Vec3& r_Sensor_Ecef) {
+  constexpr double kMinSpeed_mps = 1e-3;  // below this the velocity gives no axis
+  const double speed = target.v_Ecef.norm();
+  const Vec3 to_sensor = r_Sensor_Ecef - target.r_Ecef;
+  const double range = to_sensor.norm();
+  if (speed < kMinSpeed_mps || range <= 0.0) return 0.5 * core::kPi;
+  // atan2 of |a x b| and a.b: accurate near 0 and pi, where acos of the dot product is not.
+  return std::atan2(target.v_Ecef.cross(to_sensor).norm(), target.v_Ecef.dot(to_sensor));
+}
+
+double TargetRcs_m2(const TargetTruth& target, const Vec3& r_Sensor_Ecef) {
+  if (!target.rcs_aspect_dBsm) return target.rcs_m2;
+  const double dbsm = (*target.rcs_aspect_dBsm)(AspectAngle_rad(target, r_Sensor_Ecef));
+  return DbToLinear(dbsm);
+}
+
 RadarGeometry RadarGeometryTo(const earth::Geodetic& site, const Vec3& r_Tgt_Ecef) {
   const Vec3 p_SiteTgt_Enu = earth::EnuFromEcef(r_Tgt_Ecef, site);
   RadarGeometry g;
@@ -183,7 +199,8 @@ std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const earth::Ge
                                           const Vec3& v_Site_Ecef) {
   if (!RadarCanSee(spec, site, target.r_Ecef)) return std::nullopt;
   const RadarGeometry g = RadarGeometryTo(site, target.r_Ecef);
-  const double snr = RadarSnr(spec, g.range_m, target.rcs_m2);
+  const Vec3 r_Site_Ecef = earth::EcefFromGeodetic(site);
+  const double snr = RadarSnr(spec, g.range_m, TargetRcs_m2(target, r_Site_Ecef));
   const double pd = ProbabilityOfDetection(snr, spec.pfa, spec.swerling, spec.noncoherent_pulses);
   if (rng.Uniform() >= pd) return std::nullopt;
 
@@ -202,7 +219,6 @@ std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const earth::Ge
   m.az_rad = WrapTwoPi(g.az_rad + sa * rng.Normal());
   m.el_rad = g.el_rad + sa * rng.Normal();
   if (m.has_range_rate) {
-    const Vec3 r_Site_Ecef = earth::EcefFromGeodetic(site);
     const Vec3 u_Ecef = (target.r_Ecef - r_Site_Ecef) / g.range_m;
     m.range_rate_mps = u_Ecef.dot(target.v_Ecef - v_Site_Ecef) + sv * rng.Normal();
   }

@@ -87,6 +87,22 @@ struct RadarMeasurement {
 //   SNR = P G^2 lambda^2 sigma tau n_coh / ((4 pi)^3 R^4 k Ts L), linear.
 double RadarSnr(const RadarSpec& spec, double range_m, double rcs_m2);
 
+// Aspect angle (rad, [0, pi]) of the target seen from a sensor at r_Sensor_Ecef: the angle between
+// the target's body axis (nose forward) and the target-to-sensor direction; 0 is nose-on (the
+// sensor ahead of the target, looking down its axis from the front), pi/2 broadside, pi tail-on.
+// 3-DOF approximation: the body axis is taken along the velocity relative to the air, v_Ecef (the
+// atmosphere co-rotates with the Earth, no wind), i.e. zero angle of attack and sideslip; a glider
+// flying at 10-20 deg angle of attack is seen up to that much off. Roll is not modelled: the
+// pattern is a body of revolution's, symmetric about the axis. A target at rest (|v| < 1 mm/s)
+// has no axis and is taken as broadside (pi/2).
+double AspectAngle_rad(const TargetTruth& target, const core::Vec3& r_Sensor_Ecef);
+
+// Radar cross-section toward a sensor at r_Sensor_Ecef (m^2): target.rcs_m2 when there is no
+// aspect table; otherwise 10^(table(aspect) / 10), the table being in dBsm vs aspect (rad), so
+// that RCS is interpolated geometrically between nodes (the natural scale of a pattern that spans
+// decades: nose-on 1e-3..1e-2 m^2 to broadside ~1 m^2 for a cone RV; see docs/references.md).
+double TargetRcs_m2(const TargetTruth& target, const core::Vec3& r_Sensor_Ecef);
+
 // Site-to-target geometry: range (m), azimuth (rad, clockwise from north, [0, 2 pi)), elevation
 // (rad) in the site's ENU frame.
 struct RadarGeometry {
@@ -121,7 +137,8 @@ bool EarthClear(const earth::Geodetic& site, const core::Vec3& r_Tgt_Ecef, bool 
 bool RadarCanSee(const RadarSpec& spec, const earth::Geodetic& site, const core::Vec3& r_Tgt_Ecef);
 
 // One look at one target at target.t_s. `v_Site_Ecef` is the site velocity (a ship), used only
-// for range rate. Returns nothing when the target is not visible or not detected.
+// for range rate. The RCS is TargetRcs_m2 toward the site (aspect-dependent when the target has a
+// table). Returns nothing when the target is not visible or not detected.
 std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const earth::Geodetic& site,
                                           const TargetTruth& target, core::RandomStream& rng,
                                           const core::Vec3& v_Site_Ecef = core::Vec3::Zero());

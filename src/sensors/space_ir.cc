@@ -66,6 +66,15 @@ void SpaceIrSpec::Validate() const {
   if (narrow_field_max_targets < 0) {
     Reject(*this, "narrow_field_max_targets", narrow_field_max_targets, ">= 0");
   }
+  if (!(narrow_field_half_angle_rad > 0.0 && narrow_field_half_angle_rad < core::kPi / 2)) {
+    Reject(*this, "narrow_field_half_angle_rad", narrow_field_half_angle_rad, "in (0, pi/2)");
+  }
+  if (!(narrow_field_angle_sigma_rad >= 0.0)) {
+    Reject(*this, "narrow_field_angle_sigma_rad", narrow_field_angle_sigma_rad, ">= 0");
+  }
+  if (tasked_satellites_per_track < 1) {
+    Reject(*this, "tasked_satellites_per_track", tasked_satellites_per_track, ">= 1");
+  }
   if (!(band_lo_m >= 0.0)) Reject(*this, "band_lo_m", band_lo_m, ">= 0");
   if (!(band_hi_m > band_lo_m)) Reject(*this, "band_hi_m", band_hi_m, "> band_lo_m");
   if (!(plume_intensity_per_thrust_W_per_sr_N >= 0.0)) {
@@ -175,14 +184,14 @@ std::optional<LosMeasurement> IrLook(const SpaceIrSpec& spec, const Vec3& sat_r_
   const Vec3 u_true = (target.r_Ecef - sat_r_Ecef) / g.range_m;
   Vec3 e1, e2;
   Perpendiculars(u_true, &e1, &e2);
-  const double n1 = rng.Normal(0.0, spec.angle_sigma_rad);
-  const double n2 = rng.Normal(0.0, spec.angle_sigma_rad);
+  const double sigma = tasked ? spec.narrow_field_angle_sigma_rad : spec.angle_sigma_rad;
+  const double n1 = rng.Normal(0.0, sigma);
+  const double n2 = rng.Normal(0.0, sigma);
   LosMeasurement m;
   m.t_s = target.t_s;
   m.sensor_id = spec.id;
   m.u_Ecef = (u_true + n1 * e1 + n2 * e2).normalized();
-  m.u_covariance = spec.angle_sigma_rad * spec.angle_sigma_rad *
-                   (Eigen::Matrix3d::Identity() - m.u_Ecef * m.u_Ecef.transpose());
+  m.u_covariance = sigma * sigma * (Eigen::Matrix3d::Identity() - m.u_Ecef * m.u_Ecef.transpose());
   m.sat_r_Ecef = ReportedPosition(spec, sat_r_Ecef, rng);
   m.sat_position_sigma_m = spec.position_knowledge_sigma_m;
   m.snr = measured_snr;

@@ -32,6 +32,12 @@ struct SpaceIrSpec {
   double wide_field_nei_W_per_m2 = 5e-11;
   double narrow_field_nei_W_per_m2 = 5e-12;
   int narrow_field_max_targets = 4;  // enforced by the tasking scheduler, not here
+  // Narrow (tasked) field: a telescope pointed at a track's predicted position. ASSUMED: 0.5 deg
+  // half-angle (~ 17 km at 2,000 km, wider than a confirmed track's 3-sigma error), 5 urad per
+  // axis (a finer IFOV than the wide field's), two satellites per cued track for stereo.
+  double narrow_field_half_angle_rad = 0.5 * core::kDegToRad;
+  double narrow_field_angle_sigma_rad = 5e-6;
+  int tasked_satellites_per_track = 2;
   // Spectral band (m). Default: the 2.7-3.0 um H2O/CO2 "plume" band of early-warning sensors.
   double band_lo_m = 2.7e-6;
   double band_hi_m = 3.0e-6;
@@ -107,7 +113,8 @@ struct LosMeasurement {
 };
 
 // One look at one target: geometry, detection draw (measured SNR = snr + N(0,1) > threshold),
-// then angle noise (two N(0, sigma) components perpendicular to the true line of sight) and the
+// then angle noise (two N(0, sigma) components perpendicular to the true line of sight; sigma is
+// the narrow field's when `tasked`) and the
 // ephemeris error on the reported satellite position. Empty if not visible or not detected.
 // Draws come only from `rng` (the caller keys it by sensor and purpose).
 std::optional<LosMeasurement> IrLook(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef,

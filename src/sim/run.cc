@@ -56,6 +56,8 @@ RunResult RunScenario(const ScenarioSpec& spec) {
   RunResult result;
   result.trajectories = FlyThreats(spec);
   result.sensing = SenseScenario(spec, result.trajectories);
+  if (spec.tracker.enabled)
+    result.tracking = RunTracking(spec, result.trajectories, &result.sensing);
   return result;
 }
 

@@ -1,10 +1,12 @@
 // One deterministic run of a scenario: every threat flown (aimed first where it has to be).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "sim/scenario.h"
 #include "sim/sensing.h"
+#include "sim/tracking_run.h"
 #include "threats/trajectory.h"
 
 namespace hyperdef::sim {
@@ -12,6 +14,7 @@ namespace hyperdef::sim {
 struct RunResult {
   std::vector<threats::Trajectory> trajectories;  // one per threat, in scenario order
   SensingResult sensing;                          // empty when the scenario has no sensors
+  std::optional<TrackingResult> tracking;         // when the scenario has a tracker
 };
 
 // Flies one threat. Throws core::InputError if its aimpoint cannot be reached.
@@ -20,7 +23,7 @@ threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index);
 // Flies every threat; trajectories are cut at the scenario's duration.
 std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec);
 
-// FlyThreats, then lets every sensor look.
+// FlyThreats, then lets every sensor look, then tracks (closed loop with the cued modes).
 RunResult RunScenario(const ScenarioSpec& spec);
 
 }  // namespace hyperdef::sim

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -111,6 +112,8 @@ class Loader {
   void LoadSpaceIr(const Node& n, const std::string& id);
   void LoadRadar(const Node& n, const std::string& id);
   void LoadOutputs(const Node& n);
+  void LoadAssets(const Node& list);
+  void LoadTracker(const Node& n);
   void LoadThreat(const Node& n, size_t i);
   threats::BoosterSpec ParseBooster(const Node& n, size_t i,
                                     std::function<threats::BoosterSpec&(ThreatSpec&)> get);
@@ -121,6 +124,41 @@ class Loader {
 
 Ref ThreatRef(size_t i, std::function<double&(ThreatSpec&)> f) {
   return [i, f](ScenarioSpec& s) -> double& { return f(s.threats[i]); };
+}
+
+// signature.rcs_aspect: {aspect_deg: [...], rcs_m2: [...]}, angles strictly increasing in
+// [0, 180], one positive RCS per angle, at least two points. Stored in dBsm vs aspect in rad.
+std::shared_ptr<const flight::Table1D> ParseRcsAspect(const Node& n) {
+  const Node angles = n.Get("aspect_deg");
+  const Node values = n.Get("rcs_m2");
+  const std::vector<double> deg = n.GetDoubleList("aspect_deg", Check::Between(0, 180));
+  const std::vector<double> rcs = n.GetDoubleList("rcs_m2", Check::Positive());
+  n.RejectUnknownKeys();
+  if (deg.size() < 2) {
+    throw core::InputError(angles.where(), angles.path(),
+                           fmt::format("a table needs at least two aspect angles (got {}); use "
+                                       "signature.rcs_m2 for a constant RCS",
+                                       deg.size()));
+  }
+  for (size_t k = 1; k < deg.size(); ++k) {
+    if (!(deg[k] > deg[k - 1])) {
+      throw core::InputError(angles[k].where(), angles[k].path(),
+                             fmt::format("aspect angles must be strictly increasing (got {} after "
+                                         "{})",
+                                         deg[k], deg[k - 1]));
+    }
+  }
+  if (rcs.size() != deg.size()) {
+    throw core::InputError(values.where(), values.path(),
+                           fmt::format("expected one RCS per aspect angle: {} values for {} angles",
+                                       rcs.size(), deg.size()));
+  }
+  std::vector<double> x_rad, y_dbsm;
+  for (size_t k = 0; k < deg.size(); ++k) {
+    x_rad.push_back(deg[k] * kDegToRad);
+    y_dbsm.push_back(10.0 * std::log10(rcs[k]));
+  }
+  return std::make_shared<const flight::Table1D>(std::move(x_rad), std::move(y_dbsm));
 }
 
 void Loader::LoadWorld(const Node& n) {
@@ -204,6 +242,19 @@ void Loader::LoadSpaceIr(const Node& n, const std::string& id) {
   s.grazing_altitude_m = n.GetDouble("grazing_altitude_km", 20.0, Check::Between(0, 200)) * 1e3;
   s.sun_exclusion_half_angle_rad =
       n.GetDouble("sun_exclusion_deg", 10.0, Check::Between(0, 90)) * kDegToRad;
+  if (auto nf = n.Find("narrow_field")) {  // the tasked (cued) fire-control mode
+    s.narrow_field_nei_W_per_m2 =
+        nf->GetDouble("nei_w_per_m2", s.narrow_field_nei_W_per_m2, Check::Positive());
+    s.narrow_field_half_angle_rad =
+        nf->GetDouble("half_angle_deg", 0.5, Check::Between(0.001, 10)) * kDegToRad;
+    s.narrow_field_angle_sigma_rad =
+        nf->GetDouble("angle_sigma_urad", 5.0, Check::Positive()) * 1e-6;
+    s.narrow_field_max_targets = static_cast<int>(
+        nf->GetInt("max_targets", s.narrow_field_max_targets, Check::NonNegative()));
+    s.tasked_satellites_per_track = static_cast<int>(
+        nf->GetInt("satellites_per_track", s.tasked_satellites_per_track, Check::Between(1, 10)));
+    nf->RejectUnknownKeys();
+  }
   n.RejectUnknownKeys();
   ValidateAt(n, [&] { s.Validate(); });
   spec_->space_layers.push_back(std::move(layer));
@@ -260,7 +311,9 @@ void Loader::LoadRadar(const Node& n, const std::string& id) {
   s.range_rate_sigma_mps0 = n.GetDouble("range_rate_sigma_mps", 0.0, Check::NonNegative());
   s.refraction_4_3 = n.GetBool("refraction_4_3", true);
   s.revisit_s = n.GetDouble("revisit_s", 1.0, Check::Between(0.01, 600));
-  s.track_capacity = static_cast<int>(n.GetInt("track_capacity", 100, Check::Positive()));
+  s.track_capacity = static_cast<int>(n.GetInt("track_capacity", 100, Check::NonNegative()));
+  r.track_revisit_s = n.GetDouble("track_revisit_s", 1.0, Check::Between(0.01, 600));
+  r.track_snr_gain = n.GetDouble("track_snr_gain", 4.0, Check::Between(1, 1000));
   n.RejectUnknownKeys();
   ValidateAt(n, [&] { s.Validate(); });
   spec_->radars.push_back(std::move(r));
@@ -556,7 +609,18 @@ void Loader::LoadThreat(const Node& n, size_t i) {
     c.RejectUnknownKeys();
   }
   if (auto sig = n.Find("signature")) {
-    Number(*sig, "rcs_m2", 0.1, Check::Positive(), 1, tr([](T& t) -> double& { return t.rcs_m2; }));
+    if (auto table = sig->Find("rcs_aspect")) {
+      if (auto constant = sig->Find("rcs_m2")) {
+        throw core::InputError(table->where(), table->path(),
+                               "give either rcs_m2 (a constant) or rcs_aspect (a table vs aspect), "
+                               "not both (rcs_m2 is also given, at line " +
+                                   std::to_string(constant->where().line) + ")");
+      }
+      spec_->threats[i].rcs_aspect_dBsm = ParseRcsAspect(*table);
+    } else {
+      Number(*sig, "rcs_m2", 0.1, Check::Positive(), 1,
+             tr([](T& t) -> double& { return t.rcs_m2; }));
+    }
     Number(*sig, "ir_area_m2", 0.5, Check::Positive(), 1,
            tr([](T& t) -> double& { return t.ir_area_m2; }));
     Number(*sig, "ir_emissivity", 0.85, Check::Between(0.01, 1), 1,
@@ -564,6 +628,103 @@ void Loader::LoadThreat(const Node& n, size_t i) {
     sig->RejectUnknownKeys();
   }
   n.RejectUnknownKeys();
+}
+
+void Loader::LoadAssets(const Node& list) {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Node n = list[i];
+    AssetSpec a;
+    a.id = n.GetString("id");
+    if (!ids.insert(a.id).second) {
+      throw core::InputError(n.Get("id").where(), n.path() + ".id",
+                             fmt::format("duplicate asset id '{}'", a.id));
+    }
+    a.lat_rad = n.GetDouble("lat_deg", Check::Between(-90, 90)) * kDegToRad;
+    a.lon_rad = n.GetDouble("lon_deg", Check::Between(-180, 360)) * kDegToRad;
+    a.radius_m = n.GetDouble("radius_km", 20.0, Check::Between(0.01, 2000)) * 1e3;
+    n.RejectUnknownKeys();
+    spec_->assets.push_back(std::move(a));
+  }
+}
+
+void Loader::LoadTracker(const Node& n) {
+  TrackerSpec& t = spec_->tracker;
+  t.enabled = true;
+  tracking::TrackerConfig& c = t.config;
+  const std::string filter = n.GetEnum("filter", {"ekf", "ukf", "imm"}, "imm");
+  c.filter = filter == "ekf"   ? tracking::FilterKind::kEkf
+             : filter == "ukf" ? tracking::FilterKind::kUkf
+                               : tracking::FilterKind::kImm;
+  const std::vector<std::string> models = {"cv", "ca", "singer", "ct", "ballistic", "glide"};
+  c.model = n.GetEnum("model", models, c.model);
+  if (auto list = n.Find("imm_models")) {
+    c.imm_models.clear();
+    for (size_t i = 0; i < list->size(); ++i) c.imm_models.push_back((*list)[i].AsEnum(models));
+    if (c.imm_models.size() < 2) {
+      throw core::InputError(
+          list->where(), list->path(),
+          fmt::format("an IMM needs at least 2 models (got {})", c.imm_models.size()));
+    }
+  }
+  c.unscented = n.GetBool("unscented", false);
+  c.imm_switch_probability =
+      n.GetDouble("imm_switch_probability", c.imm_switch_probability, Check::Between(1e-6, 0.49));
+  c.association = n.GetEnum("association", {"gnn", "jpda"}, "gnn") == "gnn"
+                      ? tracking::AssociationKind::kGnn
+                      : tracking::AssociationKind::kJpda;
+  c.gate_probability =
+      n.GetDouble("gate_probability", c.gate_probability, Check::Between(0.9, 0.999999));
+  c.jpda_pd = n.GetDouble("jpda_pd", c.jpda_pd, Check::Between(0.01, 1));
+  c.jpda_clutter_density =
+      n.GetDouble("jpda_clutter_density", c.jpda_clutter_density, Check::Positive());
+  c.init_velocity_sigma_mps =
+      n.GetDouble("init_velocity_sigma_mps", c.init_velocity_sigma_mps, Check::Between(1, 20000));
+  c.triangulation_max_miss_m =
+      n.GetDouble("triangulation_max_miss_km", c.triangulation_max_miss_m / 1e3,
+                  Check::Between(0.001, 1000)) *
+      1e3;
+  c.confirm_hits =
+      static_cast<int>(n.GetInt("confirm_hits", c.confirm_hits, Check::Between(1, 100)));
+  c.confirm_window =
+      static_cast<int>(n.GetInt("confirm_window", c.confirm_window, Check::Between(1, 100)));
+  if (c.confirm_window < c.confirm_hits) {
+    throw core::InputError(
+        n.Get("confirm_window").where(), n.path() + ".confirm_window",
+        fmt::format("must be >= confirm_hits {} (got {})", c.confirm_hits, c.confirm_window));
+  }
+  c.coast_limit_s = n.GetDouble("coast_limit_s", c.coast_limit_s, Check::Between(0.1, 3600));
+  c.max_position_sigma_m =
+      n.GetDouble("max_position_sigma_km", c.max_position_sigma_m / 1e3, Check::Positive()) * 1e3;
+  tracking::MotionModelParams& p = c.model_params;
+  if (auto q = n.Find("process_noise")) {
+    p.cv.q_m2ps3 = q->GetDouble("cv_q_m2ps3", p.cv.q_m2ps3, Check::Positive());
+    p.ca.q_m2ps5 = q->GetDouble("ca_q_m2ps5", p.ca.q_m2ps5, Check::Positive());
+    p.singer.sigma_a_mps2 =
+        q->GetDouble("singer_sigma_mps2", p.singer.sigma_a_mps2, Check::Positive());
+    p.singer.tau_s = q->GetDouble("singer_tau_s", p.singer.tau_s, Check::Positive());
+    p.ballistic.q_accel_m2ps3 =
+        q->GetDouble("ballistic_q_m2ps3", p.ballistic.q_accel_m2ps3, Check::Positive());
+    p.glide.sigma_a_mps2 =
+        q->GetDouble("glide_sigma_mps2", p.glide.sigma_a_mps2, Check::Positive());
+    p.glide.tau_s = q->GetDouble("glide_tau_s", p.glide.tau_s, Check::Positive());
+    q->RejectUnknownKeys();
+  }
+  t.assessment_step_s =
+      n.GetDouble("assessment_step_s", t.assessment_step_s, Check::Between(0.1, 3600));
+  t.glider_lift_to_drag =
+      n.GetDouble("glider_lift_to_drag", t.glider_lift_to_drag, Check::Between(0.5, 10));
+  t.glider_ballistic_coefficient_kgpm2 =
+      n.GetDouble("glider_ballistic_coefficient_kgpm2", t.glider_ballistic_coefficient_kgpm2,
+                  Check::Positive());
+  t.ballistic_coefficient_kgpm2 =
+      n.GetDouble("ballistic_coefficient_kgpm2", t.ballistic_coefficient_kgpm2, Check::Positive());
+  t.threat_samples =
+      static_cast<int>(n.GetInt("threat_samples", t.threat_samples, Check::Between(1, 10000)));
+  t.fire_control_sigma_m =
+      n.GetDouble("fire_control_sigma_m", t.fire_control_sigma_m, Check::Positive());
+  n.RejectUnknownKeys();
+  ValidateAt(n, [&] { c.Validate(); });
 }
 
 void Loader::Load(const Node& root) {
@@ -582,11 +743,13 @@ void Loader::Load(const Node& root) {
   spec_->threats.resize(threats.size());
   for (size_t i = 0; i < threats.size(); ++i) LoadThreat(threats[i], i);
   if (auto sensors = root.Find("sensors")) LoadSensors(*sensors);
-  for (const char* later : {"tracker", "defense"}) {
+  if (auto a = root.Find("assets")) LoadAssets(*a);
+  if (auto t = root.Find("tracker")) LoadTracker(*t);
+  for (const char* later : {"defense"}) {
     if (auto n = root.Find(later)) {
       throw core::InputError(
           n->where(), later,
-          "is not supported by this version of hyperdef yet (threats and sensors only)");
+          "is not supported by this version of hyperdef yet (threats, sensors and tracker only)");
     }
   }
   root.RejectUnknownKeys();

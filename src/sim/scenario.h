@@ -18,6 +18,7 @@
 #include "sim/distribution.h"
 #include "threats/flight_segment.h"
 #include "threats/threat_spec.h"
+#include "tracking/tracker.h"
 
 namespace hyperdef::sim {
 
@@ -50,9 +51,34 @@ struct RadarSiteSpec {
   earth::Geodetic site;  // at t = 0
   double ship_speed_mps = 0.0;
   double ship_course_rad = 0.0;  // clockwise from north
+  // Cued track mode: up to radar.track_capacity tracks, each revisited every track_revisit_s
+  // with a dwell whose SNR is track_snr_gain times a search look's (longer coherent dwell).
+  double track_revisit_s = 1.0;
+  double track_snr_gain = 4.0;
 
   // Site position at t_s and its ECEF velocity (ships; zero on land).
   earth::Geodetic SiteAt(double t_s, core::Vec3* v_Site_Ecef) const;
+};
+
+// A defended asset: a circle on the ground whose threat probability the assessment reports.
+struct AssetSpec {
+  std::string id;
+  double lat_rad = 0.0, lon_rad = 0.0;
+  double radius_m = 20e3;
+};
+
+// The tracker and the assessment run on its tracks (scenario key `tracker`).
+struct TrackerSpec {
+  bool enabled = false;  // a `tracker` block is present
+  tracking::TrackerConfig config;
+  double assessment_step_s = 10.0;  // classification every output step; impact points,
+                                    // footprints and asset threat this often
+  // Class models the assessment assumes (HTV-2 class glider, RV-like ballistic target).
+  double glider_lift_to_drag = 2.6;
+  double glider_ballistic_coefficient_kgpm2 = 13000.0;
+  double ballistic_coefficient_kgpm2 = 5000.0;
+  int threat_samples = 32;               // track-state samples per asset threat probability
+  double fire_control_sigma_m = 1000.0;  // position 1-sigma counted as fire-control quality
 };
 
 // A scenario number given as a distribution: where it lives in the spec and its unit scale.
@@ -75,6 +101,8 @@ struct ScenarioSpec {
   std::vector<SpaceLayerSpec> space_layers;
   std::vector<RadarSiteSpec> radars;
   OutputsSpec outputs;
+  TrackerSpec tracker;
+  std::vector<AssetSpec> assets;
   std::vector<VariedParameter> varied;  // nominal values are already in the spec
 
   threats::SegmentOptions SegmentOptionsFor() const;

@@ -23,6 +23,7 @@ struct Detection {
   bool is_radar = false;
   sensors::LosMeasurement los;      // when !is_radar
   sensors::RadarMeasurement radar;  // when is_radar
+  bool tasked = false;              // narrow-field (IR) or track-mode (radar) look cued by a track
   bool false_alarm() const { return is_radar ? radar.false_alarm : los.false_alarm; }
   const std::string& truth_id() const { return is_radar ? radar.truth_id : los.truth_id; }
 };
@@ -41,6 +42,7 @@ struct SensorStats {
   long frames = 0;
   long detections = 0;  // of threats
   long false_alarms = 0;
+  long visible_pairs = 0;  // space IR: (satellite, threat, frame) past the geometric cull
   std::map<std::string, ThreatSensingStats> threats;  // by threat id
 };
 

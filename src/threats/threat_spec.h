@@ -3,10 +3,12 @@
 // All SI inside: angles rad, lengths m, masses kg, times s since the scenario epoch.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "flight/aero_table.h"
 #include "flight/propulsion.h"
 
 namespace hyperdef::threats {
@@ -130,7 +132,12 @@ struct ThreatSpec {
   BoostGlideSpec boost_glide;
   CruiseSpec cruise;
   // Signature seen by sensors (class values; assumed, see docs/references.md).
-  double rcs_m2 = 0.1;      // radar cross-section, constant
+  // Radar cross-section: the constant rcs_m2 from every direction unless rcs_aspect_dBsm is set;
+  // then RCS in dBsm (10 log10(sigma / 1 m^2)) vs aspect angle in rad (0 nose-on, pi tail-on,
+  // symmetric in roll), linear in dBsm between nodes, clamped outside them, and rcs_m2 is unused
+  // (sensors::TargetRcs_m2 defines the aspect). Shared and immutable: copies of a spec share it.
+  double rcs_m2 = 0.1;
+  std::shared_ptr<const flight::Table1D> rcs_aspect_dBsm;
   double ir_area_m2 = 0.5;  // hot-body area seen by an IR sensor
   double ir_emissivity = 0.85;
 };

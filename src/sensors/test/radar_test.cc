@@ -4,6 +4,9 @@
 
 #include <Eigen/LU>
 #include <cmath>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "core/constants.h"
 #include "core/error.h"
@@ -285,6 +288,79 @@ TEST(RadarTest, ValidateNamesTheBadField) {
   s = XBand();
   s.faces.clear();
   EXPECT_THROW(s.Validate(), core::InputError);
+}
+
+}  // namespace
+}  // namespace hyperdef::sensors
+
+namespace hyperdef::sensors {
+namespace {
+
+using core::kDegToRad;
+using core::Vec3;
+
+// A target 100 km from the site at 30 deg elevation, flying at 3 km/s in a direction that makes
+// `aspect_deg` with the target-to-site line (0: straight at the site, nose-on).
+TargetTruth TargetWithAspect(const earth::Geodetic& site, double aspect_deg) {
+  TargetTruth tgt;
+  tgt.id = "rv";
+  tgt.r_Ecef = TargetAt(site, 20.0 * kDegToRad, 30.0 * kDegToRad, 100e3);
+  const Vec3 to_site = (earth::EcefFromGeodetic(site) - tgt.r_Ecef).normalized();
+  const Vec3 side = to_site.cross(Vec3::UnitZ()).normalized();
+  const double a = aspect_deg * kDegToRad;
+  tgt.v_Ecef = 3000.0 * (std::cos(a) * to_site + std::sin(a) * side);
+  return tgt;
+}
+
+TEST(RadarAspect, AspectAngleIsMeasuredFromTheNose) {
+  const earth::Geodetic site{35.0 * kDegToRad, 133.0 * kDegToRad, 100.0};
+  const Vec3 r_site = earth::EcefFromGeodetic(site);
+  for (double deg : {0.0, 1e-4, 30.0, 90.0, 150.0, 180.0}) {
+    // Closed-form geometry: atan2(|v x d|, v.d) is exact to round-off (~1e-12 rad here).
+    EXPECT_NEAR(AspectAngle_rad(TargetWithAspect(site, deg), r_site), deg * kDegToRad, 1e-9) << deg;
+  }
+  TargetTruth at_rest = TargetWithAspect(site, 10.0);
+  at_rest.v_Ecef.setZero();  // no axis: broadside by convention
+  EXPECT_DOUBLE_EQ(AspectAngle_rad(at_rest, r_site), 0.5 * core::kPi);
+}
+
+// The radar's SNR follows the table: with everything else fixed, SNR(dB) - SNR(dB, 1 m^2) equals
+// the table's dBsm at the aspect, interpolated linearly in dB between nodes.
+TEST(RadarAspect, SnrFollowsTheAspectTable) {
+  RadarSpec s = XBand();
+  s.faces = {{20.0 * kDegToRad, 30.0 * kDegToRad, 60.0 * kDegToRad, 30.0 * kDegToRad}};
+  const earth::Geodetic site{35.0 * kDegToRad, 133.0 * kDegToRad, 100.0};
+  // Large values so every look is detected (SNR > 40 dB at 100 km); the shape is what matters.
+  const auto table = std::make_shared<const flight::Table1D>(
+      std::vector<double>{0.0, 30.0 * kDegToRad, 90.0 * kDegToRad, 150.0 * kDegToRad, core::kPi},
+      std::vector<double>{10.0, 13.0, 30.0, 20.0, 25.0});
+  core::RandomStream rng(11, 0, "radar_test", "aspect");
+  const auto snr_db = [&](const TargetTruth& t) {
+    for (int i = 0; i < 100; ++i) {  // Pd ~ 1: the first look is detected
+      if (auto m = RadarLook(s, site, t, rng)) return m->snr_dB;
+    }
+    ADD_FAILURE() << "never detected";
+    return 0.0;
+  };
+  TargetTruth reference = TargetWithAspect(site, 0.0);
+  reference.rcs_m2 = 1.0;  // constant 0 dBsm, whatever the aspect
+  const double snr_ref = snr_db(reference);
+  EXPECT_GT(snr_ref, 20.0);
+  const std::vector<std::pair<double, double>> expected = {
+      {0.0, 10.0}, {30.0, 13.0}, {60.0, 21.5}, {90.0, 30.0}, {120.0, 25.0}, {180.0, 25.0}};
+  for (const auto& [deg, dbsm] : expected) {
+    TargetTruth t = TargetWithAspect(site, deg);
+    t.rcs_m2 = 1e-6;  // must be ignored when a table is present
+    t.rcs_aspect_dBsm = table;
+    // Only the RCS differs from the reference: the dB difference is exact to round-off.
+    EXPECT_NEAR(snr_db(t) - snr_ref, dbsm, 1e-6) << "aspect " << deg << " deg";
+    EXPECT_NEAR(10.0 * std::log10(TargetRcs_m2(t, earth::EcefFromGeodetic(site))), dbsm, 1e-6);
+  }
+  // Without a table the constant is used from every direction (the form of today's scenarios).
+  TargetTruth constant = TargetWithAspect(site, 90.0);
+  constant.rcs_m2 = 1.0;
+  EXPECT_NEAR(snr_db(constant), snr_ref, 1e-9);
+  EXPECT_DOUBLE_EQ(TargetRcs_m2(constant, earth::EcefFromGeodetic(site)), 1.0);
 }
 
 }  // namespace

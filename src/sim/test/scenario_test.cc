@@ -48,7 +48,7 @@ TEST(Scenario, ReplicationsDrawVariedParametersDeterministically) {
 }
 
 TEST(Scenario, LaterLayersAreRejectedNotIgnored) {
-  const std::string text = std::string(kMinimal) + "tracker: {}\n";
+  const std::string text = std::string(kMinimal) + "defense: {}\n";
   EXPECT_THROW(LoadScenarioFromString(text, "t.yaml"), core::InputError);
 }
 

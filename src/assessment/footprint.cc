@@ -1,0 +1,387 @@
+#include "assessment/footprint.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/constants.h"
+#include "core/random.h"
+#include "earth/atmosphere.h"
+#include "earth/wgs84.h"
+#include "flight/dynamics.h"
+#include "flight/integrator.h"
+
+namespace hyperdef::assessment {
+
+namespace {
+
+constexpr int kN = 6;
+using Vec6 = flight::OdeVector<kN>;
+using LatLon = std::pair<double, double>;
+using Xy = std::pair<double, double>;
+
+void Require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("FootprintOptions: " + what);
+}
+
+LatLon LatLonOf(const Vec3& r_Ecef) {
+  const earth::Geodetic g = earth::GeodeticFromEcef(r_Ecef);
+  return {g.lat_rad, g.lon_rad};
+}
+
+// Azimuthal-equidistant projection about `o` on the sphere of mean radius (x east, y north, m).
+Xy Project(const LatLon& o, const LatLon& p) {
+  const double dlat = p.first - o.first;
+  const double dlon = p.second - o.second;
+  const double s1 = std::sin(0.5 * dlat), s2 = std::sin(0.5 * dlon);
+  const double hav = s1 * s1 + std::cos(o.first) * std::cos(p.first) * s2 * s2;
+  const double c = 2.0 * std::asin(std::sqrt(std::clamp(hav, 0.0, 1.0)));
+  const double az = std::atan2(std::sin(dlon) * std::cos(p.first),
+                               std::cos(o.first) * std::sin(p.first) -
+                                   std::sin(o.first) * std::cos(p.first) * std::cos(dlon));
+  const double d = core::kEarthMeanRadius_m * c;
+  return {d * std::sin(az), d * std::cos(az)};
+}
+
+double Cross(const Xy& o, const Xy& a, const Xy& b) {
+  return (a.first - o.first) * (b.second - o.second) - (a.second - o.second) * (b.first - o.first);
+}
+
+bool OnSegment(const Xy& p, const Xy& a, const Xy& b) {
+  return std::min(a.first, b.first) <= p.first && p.first <= std::max(a.first, b.first) &&
+         std::min(a.second, b.second) <= p.second && p.second <= std::max(a.second, b.second);
+}
+
+bool SegmentsIntersect(const Xy& p1, const Xy& p2, const Xy& q1, const Xy& q2) {
+  const double d1 = Cross(q1, q2, p1), d2 = Cross(q1, q2, p2);
+  const double d3 = Cross(p1, p2, q1), d4 = Cross(p1, p2, q2);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+    return true;
+  }
+  if (d1 == 0 && OnSegment(p1, q1, q2)) return true;
+  if (d2 == 0 && OnSegment(p2, q1, q2)) return true;
+  if (d3 == 0 && OnSegment(q1, p1, p2)) return true;
+  if (d4 == 0 && OnSegment(q2, p1, p2)) return true;
+  return false;
+}
+
+double PointSegmentDistance(const Xy& p, const Xy& a, const Xy& b) {
+  const double ex = b.first - a.first, ey = b.second - a.second;
+  const double l2 = ex * ex + ey * ey;
+  double s = l2 > 0.0 ? ((p.first - a.first) * ex + (p.second - a.second) * ey) / l2 : 0.0;
+  s = std::clamp(s, 0.0, 1.0);
+  const double dx = a.first + s * ex - p.first, dy = a.second + s * ey - p.second;
+  return std::sqrt(dx * dx + dy * dy);
+}
+
+bool PointInRing(const Xy& p, const std::vector<Xy>& ring) {
+  bool inside = false;
+  const std::size_t n = ring.size();
+  for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+    const Xy& a = ring[i];
+    const Xy& b = ring[j];
+    if ((a.second > p.second) != (b.second > p.second)) {
+      const double x =
+          a.first + (p.second - a.second) * (b.first - a.first) / (b.second - a.second);
+      if (p.first < x) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+struct RayResult {
+  Vec3 end_Ecef;
+  std::vector<Vec3> track_Ecef;  // sampled every track_sample_s, starting point included
+};
+
+// Flies one constant-bank ray (see header) from (r, v) in ECEF.
+RayResult FlyRay(const Vec3& r0, const Vec3& v0, double bank_rad, const FootprintOptions& o,
+                 bool want_track) {
+  const Vec3 w(0.0, 0.0, core::kEarthOmega_radps);
+  const Vec3 n0 = r0.cross(v0).normalized();  // initial plane's normal (points left)
+  const double ld = o.lift_to_drag, beta = o.beta_kgpm2, k = o.phugoid_damping_per_s;
+  const double cap = o.max_heading_change_rad;
+  const double taper = 5.0 * core::kDegToRad;  // bank fades out over the last 5 deg of the turn
+  auto f = [&](double, const Vec6& x) -> Vec6 {
+    const Vec3 r = x.head<3>();
+    const Vec3 v = x.tail<3>();
+    Vec3 a = earth::GravityAcceleration(r, o.gravity) - 2.0 * w.cross(v) - w.cross(w.cross(r));
+    const double speed = v.norm();
+    const double h = EllipsoidHeight_m(r);
+    const double rho = earth::Us76(h).density_kgpm3;
+    const double q = 0.5 * rho * speed * speed;
+    if (q > 0.0 && speed > 0.0) {
+      const Vec3 up = r.normalized();
+      const Vec3 u_v = v / speed;
+      const double gamma = std::asin(std::clamp(up.dot(u_v), -1.0, 1.0));
+      const double a_trim = ld * q / beta;
+      const double a_l = std::clamp(a_trim - k * speed * gamma, 0.0, o.lift_limit * a_trim);
+      const double ratio = a_l / a_trim;
+      const double a_d = (q / beta) * 0.5 * (1.0 + ratio * ratio);
+      // Turn so far: angle of the velocity out of the initial plane, + to the right.
+      const Vec3 along = n0.cross(up);
+      const double turn = std::atan2(-v.dot(n0), v.dot(along));
+      const double fade = std::clamp((cap - std::abs(turn)) / taper, 0.0, 1.0);
+      a += a_l * flight::LiftDirection(r, v, bank_rad * fade) - a_d * u_v;
+    }
+    Vec6 dx;
+    dx << v, a;
+    return dx;
+  };
+  Vec6 x0;
+  x0 << r0, v0;
+  flight::Rk4Options opt;
+  opt.step_s = o.step_s;
+  opt.event_time_tol_s = 1e-3;
+  const double v_term = o.terminal_speed_mps, h_term = o.terminal_altitude_m;
+  std::array<flight::Event<kN>, 1> events;
+  events[0].g = [v_term, h_term](double, const Vec6& x) {
+    return std::min(x.tail<3>().norm() - v_term, EllipsoidHeight_m(x.head<3>()) - h_term);
+  };
+  events[0].direction = flight::EventDirection::kFalling;
+  events[0].terminal = true;
+  RayResult out;
+  if (want_track) {
+    auto sampler = flight::SampleEvery(0.0, o.track_sample_s, [&out](double, const Vec6& x) {
+      out.track_Ecef.push_back(x.head<3>());
+    });
+    const auto res = flight::IntegrateRk4<kN>(
+        f, 0.0, x0, o.max_time_s, opt, std::span<const flight::Event<kN>>(events), {}, sampler);
+    out.end_Ecef = res.x.head<3>();
+  } else {
+    const auto res = flight::IntegrateRk4<kN>(f, 0.0, x0, o.max_time_s, opt,
+                                              std::span<const flight::Event<kN>>(events));
+    out.end_Ecef = res.x.head<3>();
+  }
+  return out;
+}
+
+}  // namespace
+
+void FootprintOptions::Validate() const {
+  Require(lift_to_drag > 0.0,
+          "lift_to_drag must be > 0 (got " + std::to_string(lift_to_drag) + ")");
+  Require(beta_kgpm2 > 0.0, "beta_kgpm2 must be > 0 (got " + std::to_string(beta_kgpm2) + ")");
+  Require(max_bank_rad >= 0.0 && max_bank_rad < 0.5 * core::kPi,
+          "max_bank_rad must be in [0, pi/2) (got " + std::to_string(max_bank_rad) + ")");
+  Require(max_heading_change_rad > 0.0 && max_heading_change_rad <= core::kPi,
+          "max_heading_change_rad must be in (0, pi] (got " +
+              std::to_string(max_heading_change_rad) + ")");
+  Require(num_rays >= 1 && num_rays <= 361,
+          "num_rays must be in [1, 361] (got " + std::to_string(num_rays) + ")");
+  Require(terminal_speed_mps >= 0.0,
+          "terminal_speed_mps must be >= 0 (got " + std::to_string(terminal_speed_mps) + ")");
+  Require(terminal_altitude_m >= 0.0,
+          "terminal_altitude_m must be >= 0 (got " + std::to_string(terminal_altitude_m) + ")");
+  Require(max_time_s > 0.0, "max_time_s must be > 0 (got " + std::to_string(max_time_s) + ")");
+  Require(step_s > 0.0 && step_s <= 30.0,
+          "step_s must be in (0, 30] (got " + std::to_string(step_s) + ")");
+  Require(phugoid_damping_per_s >= 0.0,
+          "phugoid_damping_per_s must be >= 0 (got " + std::to_string(phugoid_damping_per_s) + ")");
+  Require(lift_limit >= 1.0, "lift_limit must be >= 1 (got " + std::to_string(lift_limit) + ")");
+  Require(track_sample_s > 0.0,
+          "track_sample_s must be > 0 (got " + std::to_string(track_sample_s) + ")");
+}
+
+Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
+                               const tracking::TrackingFrame& frame, double t_s,
+                               const FootprintOptions& options) {
+  options.Validate();
+  const Vec3 r0 = frame.PositionEcef(r_Eci, t_s);
+  const Vec3 v0 = frame.VelocityEcef(r_Eci, v_Eci, t_s);
+  Footprint fp;
+  fp.origin_lat_lon_rad = LatLonOf(r0);
+  const LatLon origin = fp.origin_lat_lon_rad;
+  if (v0.norm() <= options.terminal_speed_mps ||
+      EllipsoidHeight_m(r0) <= options.terminal_altitude_m) {
+    fp.polygon_lat_lon_rad = {origin};
+    fp.ray_end_lat_lon_rad = {origin};
+    fp.ray_bank_rad = {0.0};
+    fp.straight_end_lat_lon_rad = origin;
+    return fp;
+  }
+
+  // Bank angles, -max ... +max, with 0 always present.
+  std::vector<double> banks;
+  const int n = options.num_rays;
+  if (n == 1) {
+    banks.push_back(0.0);
+  } else {
+    for (int i = 0; i < n; ++i) {
+      banks.push_back(options.max_bank_rad * (-1.0 + 2.0 * i / (n - 1)));
+    }
+    if (n % 2 == 0) {
+      banks.push_back(0.0);
+      std::sort(banks.begin(), banks.end());
+    } else {
+      banks[n / 2] = 0.0;  // exactly zero, not round-off
+    }
+  }
+  const std::size_t nb = banks.size();
+  std::vector<RayResult> rays;
+  rays.reserve(nb);
+  for (std::size_t i = 0; i < nb; ++i) {
+    const bool extreme = (i == 0 || i + 1 == nb) && nb > 1;
+    rays.push_back(FlyRay(r0, v0, banks[i], options, extreme));
+  }
+
+  fp.ray_bank_rad = banks;
+  fp.max_range_m = 0.0;
+  fp.min_range_m = std::numeric_limits<double>::infinity();
+  std::vector<LatLon> ends;
+  for (std::size_t i = 0; i < nb; ++i) {
+    const LatLon e = LatLonOf(rays[i].end_Ecef);
+    ends.push_back(e);
+    const double d = earth::GeodesicDistance_m(origin.first, origin.second, e.first, e.second);
+    fp.max_range_m = std::max(fp.max_range_m, d);
+    fp.min_range_m = std::min(fp.min_range_m, d);
+    if (banks[i] == 0.0) fp.straight_end_lat_lon_rad = e;
+  }
+  fp.ray_end_lat_lon_rad = ends;
+
+  if (nb == 1) {  // a single ray: the segment from the ground point to its end
+    fp.polygon_lat_lon_rad = {origin, ends[0]};
+    return fp;
+  }
+  // Swept ring: origin, left-most track, fan ends, right-most track reversed.
+  std::vector<LatLon> ring{origin};
+  const auto& left = rays.front().track_Ecef;
+  for (std::size_t j = 1; j < left.size(); ++j) ring.push_back(LatLonOf(left[j]));
+  for (const LatLon& e : ends) ring.push_back(e);
+  const auto& right = rays.back().track_Ecef;
+  for (std::size_t j = right.size(); j-- > 1;) ring.push_back(LatLonOf(right[j]));
+  std::vector<Xy> xy;
+  xy.reserve(ring.size());
+  for (const LatLon& p : ring) xy.push_back(Project(origin, p));
+  if (!RingSelfIntersects(xy)) {
+    fp.polygon_lat_lon_rad = std::move(ring);
+    return fp;
+  }
+  // Star-shaped fallback: end points sorted by bearing relative to the straight ray's, cut
+  // behind the vehicle.
+  fp.star_fallback = true;
+  const Xy s = Project(origin, fp.straight_end_lat_lon_rad);
+  const double b0 = std::atan2(s.first, s.second);
+  std::vector<std::pair<double, LatLon>> keyed;
+  for (const LatLon& e : ends) {
+    const Xy p = Project(origin, e);
+    keyed.push_back({std::remainder(std::atan2(p.first, p.second) - b0, core::kTwoPi), e});
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  fp.polygon_lat_lon_rad = {origin};
+  for (const auto& kv : keyed) fp.polygon_lat_lon_rad.push_back(kv.second);
+  return fp;
+}
+
+Footprint ReachableFootprint(const tracking::Gaussian& rv_Eci, const tracking::TrackingFrame& frame,
+                             double t_s, const FootprintOptions& options) {
+  if (rv_Eci.x.size() < kN) throw std::invalid_argument("ReachableFootprint: needs (r, v)");
+  return ReachableFootprintOf(rv_Eci.x.head<3>(), rv_Eci.x.segment<3>(3), frame, t_s, options);
+}
+
+bool RingSelfIntersects(const std::vector<std::pair<double, double>>& ring) {
+  const std::size_t n = ring.size();
+  if (n < 4) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Xy& a1 = ring[i];
+    const Xy& a2 = ring[(i + 1) % n];
+    for (std::size_t j = i + 2; j < n; ++j) {
+      if (i == 0 && j == n - 1) continue;  // adjacent through the closing edge
+      if (SegmentsIntersect(a1, a2, ring[j], ring[(j + 1) % n])) return true;
+    }
+  }
+  return false;
+}
+
+bool FootprintReaches(const Footprint& fp, double asset_lat_rad, double asset_lon_rad,
+                      double asset_radius_m) {
+  const LatLon o = fp.origin_lat_lon_rad;
+  const Xy p = Project(o, {asset_lat_rad, asset_lon_rad});
+  std::vector<Xy> xy;
+  xy.reserve(fp.polygon_lat_lon_rad.size());
+  for (const LatLon& q : fp.polygon_lat_lon_rad) xy.push_back(Project(o, q));
+  if (xy.empty()) return false;
+  if (xy.size() >= 3 && PointInRing(p, xy)) return true;
+  // Distance to the boundary: the closed ring's edges (a point or a segment if degenerate).
+  double dmin = std::hypot(p.first - xy[0].first, p.second - xy[0].second);
+  const std::size_t edges = xy.size() >= 3 ? xy.size() : xy.size() - 1;
+  for (std::size_t i = 0; i < edges; ++i) {
+    dmin = std::min(dmin, PointSegmentDistance(p, xy[i], xy[(i + 1) % xy.size()]));
+  }
+  return dmin < asset_radius_m;
+}
+
+double AssetThreatProbability(const tracking::Gaussian& rv_Eci,
+                              const tracking::TrackingFrame& frame, double t_s,
+                              const FootprintOptions& options, double asset_lat_rad,
+                              double asset_lon_rad, double asset_radius_m, int samples,
+                              std::uint64_t seed) {
+  if (samples <= 0) throw std::invalid_argument("AssetThreatProbability: samples must be > 0");
+  if (rv_Eci.x.size() < kN || rv_Eci.P.rows() < kN) {
+    throw std::invalid_argument("AssetThreatProbability: needs (r, v) and its covariance");
+  }
+  options.Validate();
+  const Vec6 mean = rv_Eci.x.head<kN>();
+  const Eigen::Matrix<double, kN, kN> S = CholeskyPsd(rv_Eci.P.topLeftCorner<kN, kN>());
+  const std::array<std::uint64_t, 2> key{std::bit_cast<std::uint64_t>(asset_lat_rad),
+                                         std::bit_cast<std::uint64_t>(asset_lon_rad)};
+  const std::uint64_t entity =
+      core::HashName(std::string_view(reinterpret_cast<const char*>(key.data()), sizeof(key)));
+  core::RandomStream rng(seed, 0, entity, core::HashName("assessment.footprint"));
+  int hits = 0;
+  for (int s = 0; s < samples; ++s) {
+    Vec6 z;
+    for (int i = 0; i < kN; ++i) z(i) = rng.Normal();
+    const Vec6 x = mean + S * z;
+    const Footprint fp = ReachableFootprintOf(x.head<3>(), x.tail<3>(), frame, t_s, options);
+    if (FootprintReaches(fp, asset_lat_rad, asset_lon_rad, asset_radius_m)) ++hits;
+  }
+  return static_cast<double>(hits) / samples;
+}
+
+std::vector<double> AssetThreatProbabilities(const tracking::Gaussian& rv_Eci,
+                                             const tracking::TrackingFrame& frame, double t_s,
+                                             const FootprintOptions& options,
+                                             const std::vector<AssetCircle>& assets, int samples,
+                                             std::uint64_t seed) {
+  if (samples <= 0) throw std::invalid_argument("AssetThreatProbabilities: samples must be > 0");
+  if (rv_Eci.x.size() < kN || rv_Eci.P.rows() < kN) {
+    throw std::invalid_argument("AssetThreatProbabilities: needs (r, v) and its covariance");
+  }
+  options.Validate();
+  std::vector<double> out(assets.size(), 0.0);
+  if (assets.empty()) return out;
+  const Vec6 mean = rv_Eci.x.head<kN>();
+  const Eigen::Matrix<double, kN, kN> S = CholeskyPsd(rv_Eci.P.topLeftCorner<kN, kN>());
+  core::RandomStream rng(seed, 0, core::HashName("assets"), core::HashName("assessment.footprint"));
+  for (int s = 0; s < samples; ++s) {
+    Vec6 z;
+    for (int i = 0; i < kN; ++i) z(i) = rng.Normal();
+    const Vec6 x = mean + S * z;
+    const Footprint fp = ReachableFootprintOf(x.head<3>(), x.tail<3>(), frame, t_s, options);
+    for (size_t a = 0; a < assets.size(); ++a)
+      if (FootprintReaches(fp, assets[a].lat_rad, assets[a].lon_rad, assets[a].radius_m))
+        out[a] += 1.0 / samples;
+  }
+  return out;
+}
+
+double AssetThreatProbabilityBallistic(const ImpactPrediction& impact, double asset_lat_rad,
+                                       double asset_lon_rad, double asset_radius_m) {
+  if (!impact.ok) return 0.0;
+  double az = 0.0;
+  const double d =
+      earth::GeodesicDistance_m(impact.lat_rad, impact.lon_rad, asset_lat_rad, asset_lon_rad, &az);
+  const Eigen::Vector2d center(d * std::sin(az), d * std::cos(az));
+  return GaussianMassInCircle(Eigen::Vector2d::Zero(), impact.covariance_EN_m2, center,
+                              asset_radius_m);
+}
+
+}  // namespace hyperdef::assessment

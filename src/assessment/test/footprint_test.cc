@@ -1,0 +1,262 @@
+#include "assessment/footprint.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/constants.h"
+#include "earth/wgs84.h"
+#include "flight/dynamics.h"
+
+namespace hyperdef::assessment {
+namespace {
+
+using core::kDegToRad;
+
+// Closed-form glide range (km) for (L/D, v0) from the shared reference table.
+double ClosedFormRange_km(double ld, double v0) {
+  std::ifstream in(std::string(HYPERDEF_REFERENCE_DIR) + "/glide-range-closed-form.csv");
+  EXPECT_TRUE(in.good()) << "missing glide-range-closed-form.csv";
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line[0] == 'l') continue;
+    std::stringstream ss(line);
+    double l, v, r;
+    char comma;
+    ss >> l >> comma >> v >> comma >> r;
+    if (std::abs(l - ld) < 1e-9 && std::abs(v - v0) < 1e-9) return r;
+  }
+  ADD_FAILURE() << "row not found";
+  return 0.0;
+}
+
+// HTV-2-class state: 6 km/s Earth-relative, level, 40 km, at (lat, lon), heading `hdg`.
+tracking::Gaussian GliderState(const tracking::TrackingFrame& frame, double lat, double lon,
+                               double hdg, double sigma_r = 1.0, double sigma_v = 0.1) {
+  const Vec3 r = earth::EcefFromGeodetic({lat, lon, 40e3});
+  const Vec3 v = flight::VelocityFromAngles(r, 6000.0, 0.0, hdg);
+  tracking::Gaussian g;
+  g.x.resize(6);
+  g.x << frame.PositionEci(r, 0.0), frame.VelocityEci(r, v, 0.0);
+  g.P = tracking::StateMatrix::Zero(6, 6);
+  for (int i = 0; i < 3; ++i) {
+    g.P(i, i) = sigma_r * sigma_r;
+    g.P(i + 3, i + 3) = sigma_v * sigma_v;
+  }
+  return g;
+}
+
+double StraightRange_m(const Footprint& fp) {
+  return earth::GeodesicDistance_m(fp.origin_lat_lon_rad.first, fp.origin_lat_lon_rad.second,
+                                   fp.straight_end_lat_lon_rad.first,
+                                   fp.straight_end_lat_lon_rad.second);
+}
+
+// Semi-analytic cross-range of the same control (constant bank sigma until the heading has turned
+// 90 deg, then wings level) in the classical equilibrium-glide approximation (flat-Earth
+// kinematics, constant g and R; Eggers, Allen & Neice 1958; Vinh, Busemann & Culp 1980, ch. 8):
+//   L cos(sigma) = m (g - v^2/R),  D = L/(L/D)  =>
+//   dpsi/dv = -(L/D) sin(sigma)/v,   ds/dv = -(L/D) cos(sigma) v / (g - v^2/R).
+// Returns the lateral offset (m) at v_end.
+double EggersCrossRange_m(double ld, double sigma, double v0, double v_end) {
+  const double g = 9.81, R = core::kEarthMeanRadius_m;
+  double psi = 0.0, y = 0.0;
+  const int n = 20000;
+  const double dv = (v_end - v0) / n;  // negative
+  auto deriv = [&](double v, double p, double* dp, double* dy) {
+    const double s = p < 0.5 * core::kPi ? sigma : 0.0;
+    *dp = -ld * std::sin(s) / v;
+    *dy = -ld * std::cos(s) * v / (g - v * v / R) * std::sin(p);
+  };
+  double v = v0;
+  for (int i = 0; i < n; ++i) {  // RK4 in v
+    double k1p, k1y, k2p, k2y, k3p, k3y, k4p, k4y;
+    deriv(v, psi, &k1p, &k1y);
+    deriv(v + 0.5 * dv, psi + 0.5 * dv * k1p, &k2p, &k2y);
+    deriv(v + 0.5 * dv, psi + 0.5 * dv * k2p, &k3p, &k3y);
+    deriv(v + dv, psi + dv * k3p, &k4p, &k4y);
+    psi += dv / 6.0 * (k1p + 2 * k2p + 2 * k3p + k4p);
+    y += dv / 6.0 * (k1y + 2 * k2y + 2 * k3y + k4y);
+    v += dv;
+  }
+  return y;
+}
+
+TEST(Footprint, MaxDownrangeMatchesEquilibriumGlideClosedForm) {
+  // Northbound from the equator, where the Coriolis force on the initial velocity vanishes
+  // (omega parallel to v), glide down to 1500 m/s as the closed form does.
+  tracking::TrackingFrame frame;
+  const tracking::Gaussian g = GliderState(frame, 0.0, 0.5, 0.0);
+  FootprintOptions opt;
+  opt.terminal_speed_mps = 1500.0;
+  const Footprint fp = ReachableFootprint(g, frame, 0.0, opt);
+  const double closed_km = ClosedFormRange_km(2.6, 6000.0);  // 6803 km
+  // The same closed form validates the threats layer's glider to 4 % (docs/validation.md: it
+  // assumes constant g = 9.81 and R = 6371 km and an ideal, never-descending glide). Here the
+  // glide also starts 9 km below the 49 km equilibrium altitude (a pull-up phugoid) over a
+  // rotating Earth (Coriolis grows as the track bends away from north), so we hold it to the
+  // brief's 15 %; measured -0.1 %.
+  EXPECT_NEAR(StraightRange_m(fp) / 1e3 / closed_km, 1.0, 0.15);
+  EXPECT_NEAR(fp.max_range_m, StraightRange_m(fp), 1.0);  // the straight ray reaches farthest
+  EXPECT_LT(fp.min_range_m, 0.8 * fp.max_range_m);        // banked rays lose range
+
+  // Earth rotation: eastbound flight gains the centrifugal/Coriolis lift, westbound loses it.
+  const double east = StraightRange_m(
+      ReachableFootprint(GliderState(frame, 0.0, 0.5, 0.5 * core::kPi), frame, 0.0, opt));
+  const double west = StraightRange_m(
+      ReachableFootprint(GliderState(frame, 0.0, 0.5, -0.5 * core::kPi), frame, 0.0, opt));
+  EXPECT_GT(east, StraightRange_m(fp) * 1.03);  // measured +13 %, 2 omega v ~ 0.9 m/s^2 of lift
+  EXPECT_LT(west, StraightRange_m(fp) * 0.97);  // measured -9 %
+}
+
+TEST(Footprint, CrossRangeMatchesEggersApproximation) {
+  tracking::TrackingFrame frame;
+  const tracking::Gaussian g = GliderState(frame, 0.0, 0.5, 0.0);
+  FootprintOptions opt;
+  opt.terminal_speed_mps = 1500.0;
+  const Footprint fp = ReachableFootprint(g, frame, 0.0, opt);
+  const auto o = fp.origin_lat_lon_rad;
+  double az_s = 0.0;
+  const double down =
+      earth::GeodesicDistance_m(o.first, o.second, fp.straight_end_lat_lon_rad.first,
+                                fp.straight_end_lat_lon_rad.second, &az_s);
+  double cross_left = 0.0, cross_right = 0.0;
+  for (const auto& e : fp.ray_end_lat_lon_rad) {
+    double az = 0.0;
+    const double d = earth::GeodesicDistance_m(o.first, o.second, e.first, e.second, &az);
+    const double R = core::kEarthMeanRadius_m;
+    const double xt = R * std::asin(std::sin(d / R) * std::sin(az - az_s));
+    cross_left = std::max(cross_left, -xt);
+    cross_right = std::max(cross_right, xt);
+  }
+  const double ratio = cross_right / down;
+  const double eggers = EggersCrossRange_m(2.6, opt.max_bank_rad, 6000.0, 1500.0) /
+                        (2.6 * 0.5 * core::kEarthMeanRadius_m *
+                         std::log((1.0 - 1500.0 * 1500.0 / (9.81 * core::kEarthMeanRadius_m)) /
+                                  (1.0 - 6000.0 * 6000.0 / (9.81 * core::kEarthMeanRadius_m))));
+  // The equilibrium-glide approximation gives 0.36 of the straight range for bank 45 deg (held
+  // to a 90 deg turn) at L/D 2.6; our point-mass flight (sphere, J2, rotation, phugoid) should
+  // agree to ~15 % (its downrange already differs from the same approximation by up to 13 %
+  // with heading). The classical "10-30 %" rule of thumb is for lower L/D or smaller banks.
+  EXPECT_NEAR(ratio / eggers, 1.0, 0.15);
+  EXPECT_GT(ratio, 0.10);
+  EXPECT_LT(ratio, 0.45);
+  // Left and right are nearly symmetric (northbound at the equator; rotation breaks it slightly).
+  EXPECT_NEAR(cross_left / cross_right, 1.0, 0.1);
+}
+
+TEST(Footprint, PolygonIsSimpleAndContainsTheStraightAheadPoint) {
+  tracking::TrackingFrame frame;
+  frame.era0_rad = 1.0;
+  for (double hdg : {0.0, 1.0, -2.5}) {
+    const tracking::Gaussian g = GliderState(frame, 0.3, -0.4, hdg);
+    const Footprint fp = ReachableFootprint(g, frame, 0.0);
+    ASSERT_GE(fp.polygon_lat_lon_rad.size(), 3u);
+    EXPECT_FALSE(fp.star_fallback);
+    EXPECT_FALSE(RingSelfIntersects(fp.polygon_lat_lon_rad));  // lat/lon: no antimeridian here
+    // 97 % of the way to the straight ray's end: inside (the end itself is a vertex).
+    const auto o = fp.origin_lat_lon_rad;
+    double az = 0.0;
+    const double d = earth::GeodesicDistance_m(o.first, o.second, fp.straight_end_lat_lon_rad.first,
+                                               fp.straight_end_lat_lon_rad.second, &az);
+    double lat, lon;
+    earth::GeodesicDirect(o.first, o.second, az, 0.97 * d, &lat, &lon);
+    EXPECT_TRUE(FootprintReaches(fp, lat, lon, 0.0));
+    // 10 % beyond it: outside, even with a 50 km asset radius.
+    earth::GeodesicDirect(o.first, o.second, az, 1.1 * d, &lat, &lon);
+    EXPECT_FALSE(FootprintReaches(fp, lat, lon, 50e3));
+  }
+}
+
+TEST(Footprint, SpiralRaysStillGiveASimplePolygon) {
+  // Banks of 80 deg held for a full 180 deg turn make the extreme rays curl back: whichever ring
+  // is chosen must be simple.
+  tracking::TrackingFrame frame;
+  FootprintOptions opt;
+  opt.max_bank_rad = 80.0 * kDegToRad;
+  opt.max_heading_change_rad = core::kPi;
+  const Footprint fp = ReachableFootprint(GliderState(frame, 0.2, 0.1, 0.7), frame, 0.0, opt);
+  EXPECT_FALSE(RingSelfIntersects(fp.polygon_lat_lon_rad));
+}
+
+TEST(Footprint, RingSelfIntersection) {
+  EXPECT_FALSE(RingSelfIntersects({{0, 0}, {1, 0}, {1, 1}, {0, 1}}));
+  EXPECT_TRUE(RingSelfIntersects({{0, 0}, {1, 1}, {1, 0}, {0, 1}}));  // bow tie
+}
+
+TEST(Footprint, SlowOrLowStateGivesAPoint) {
+  tracking::TrackingFrame frame;
+  const Vec3 r = earth::EcefFromGeodetic({0.1, 0.2, 15e3});
+  tracking::Gaussian g;
+  g.x.resize(6);
+  g.x << r, flight::VelocityFromAngles(r, 3000.0, 0.0, 0.0);
+  g.P = tracking::StateMatrix::Identity(6, 6);
+  const Footprint fp = ReachableFootprint(g, frame, 0.0);  // below the 20 km terminal height
+  ASSERT_EQ(fp.polygon_lat_lon_rad.size(), 1u);
+  EXPECT_EQ(fp.max_range_m, 0.0);
+  EXPECT_TRUE(FootprintReaches(fp, 0.1, 0.2, 1e3));
+}
+
+TEST(AssetThreat, FarAssetIsSafeAndOnPathAssetIsThreatened) {
+  tracking::TrackingFrame frame;
+  // A track with 1 km / 20 m/s (1 sigma per axis) uncertainty.
+  const tracking::Gaussian g = GliderState(frame, 0.3, 0.5, 1.0, 1000.0, 20.0);
+  const FootprintOptions opt;
+  const Footprint fp = ReachableFootprint(g, frame, 0.0, opt);
+  const auto o = fp.origin_lat_lon_rad;
+  double az = 0.0;
+  const double d = earth::GeodesicDistance_m(o.first, o.second, fp.straight_end_lat_lon_rad.first,
+                                             fp.straight_end_lat_lon_rad.second, &az);
+  double lat, lon;
+  earth::GeodesicDirect(o.first, o.second, az, 0.5 * d, &lat, &lon);
+  const int n = 16;
+  // Every sampled footprint covers the middle of the nominal path (the spread moves the fan by
+  // tens of km, its width there is thousands): expect all 16.
+  EXPECT_EQ(AssetThreatProbability(g, frame, 0.0, opt, lat, lon, 20e3, n, 11), 1.0);
+  // 1500 km behind the vehicle: no footprint reaches back there.
+  earth::GeodesicDirect(o.first, o.second, az + core::kPi, 1500e3, &lat, &lon);
+  EXPECT_EQ(AssetThreatProbability(g, frame, 0.0, opt, lat, lon, 20e3, n, 11), 0.0);
+  // Near the range limit straight ahead (the end +- the sampled spread): strictly between.
+  earth::GeodesicDirect(o.first, o.second, az, d + 0.0, &lat, &lon);
+  const double edge = AssetThreatProbability(g, frame, 0.0, opt, lat, lon, 0.0, 32, 11);
+  EXPECT_GE(edge, 0.0);
+  EXPECT_LE(edge, 1.0);
+  // Same seed, same answer (counter-based stream).
+  EXPECT_EQ(edge, AssetThreatProbability(g, frame, 0.0, opt, lat, lon, 0.0, 32, 11));
+}
+
+TEST(AssetThreat, BallisticImpactMassInCircle) {
+  ImpactPrediction ip;
+  ip.ok = true;
+  ip.lat_rad = 0.5;
+  ip.lon_rad = 1.0;
+  ip.covariance_EN_m2 = 1e4 * Eigen::Matrix2d::Identity();  // 100 m circular
+  // Asset 150 m north of the mean impact point, radius 200 m: Marcum Q value (scipy ncx2.cdf).
+  double lat, lon;
+  earth::GeodesicDirect(ip.lat_rad, ip.lon_rad, 0.0, 150.0, &lat, &lon);
+  EXPECT_NEAR(AssetThreatProbabilityBallistic(ip, lat, lon, 200.0), 0.5763207195219995, 1e-6);
+  // Elongated east-west: an asset to the east is more at risk than one as far north.
+  ip.covariance_EN_m2 = Eigen::Vector2d(1e6, 1e4).asDiagonal();
+  double lat_e, lon_e, lat_n, lon_n;
+  earth::GeodesicDirect(ip.lat_rad, ip.lon_rad, 0.5 * core::kPi, 1500.0, &lat_e, &lon_e);
+  earth::GeodesicDirect(ip.lat_rad, ip.lon_rad, 0.0, 1500.0, &lat_n, &lon_n);
+  EXPECT_GT(AssetThreatProbabilityBallistic(ip, lat_e, lon_e, 300.0), 0.03);  // ~0.06
+  EXPECT_LT(AssetThreatProbabilityBallistic(ip, lat_n, lon_n, 300.0), 1e-6);
+  ip.ok = false;
+  EXPECT_EQ(AssetThreatProbabilityBallistic(ip, lat, lon, 200.0), 0.0);
+}
+
+TEST(Footprint, OptionsAreValidated) {
+  FootprintOptions opt;
+  opt.num_rays = 0;
+  EXPECT_THROW(opt.Validate(), std::invalid_argument);
+  opt = FootprintOptions{};
+  opt.lift_to_drag = -1.0;
+  EXPECT_THROW(opt.Validate(), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace hyperdef::assessment

@@ -1,0 +1,524 @@
+#include "sim/tracking_run.h"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <unordered_map>
+
+#include "core/random.h"
+#include "earth/gravity.h"
+#include "earth/wgs84.h"
+#include "sensors/line_of_sight.h"
+#include "tracking/measurement_models.h"
+#include "tracking/set_metrics.h"
+
+namespace hyperdef::sim {
+
+namespace {
+
+using core::Vec3;
+using tracking::Measurement;
+using tracking::TrackView;
+
+constexpr int kTaskedPlatformOffset = 1000000;  // tasked scans are separate from wide ones
+
+std::uint64_t LookPurpose(const char* purpose, const std::string& threat_id, long frame) {
+  return core::HashName(purpose) ^ (core::HashName(threat_id) * 0x9E3779B97F4A7C15ull) ^
+         static_cast<std::uint64_t>(frame);
+}
+
+// Frame times: every sensor's look times, and the output and assessment steps, merged.
+std::vector<double> FrameTimes(const ScenarioSpec& spec) {
+  std::set<long long> ticks;  // microseconds, so that equal times from different steps merge
+  const auto add_grid = [&](double step) {
+    const long n = static_cast<long>(std::floor(spec.duration_s / step + 1e-9));
+    for (long f = 0; f <= n; ++f) ticks.insert(std::llround(static_cast<double>(f) * step * 1e6));
+  };
+  for (const SpaceLayerSpec& l : spec.space_layers) add_grid(l.sensor.frame_time_s);
+  for (const RadarSiteSpec& r : spec.radars) {
+    add_grid(r.radar.revisit_s);
+    if (r.radar.track_capacity > 0) add_grid(r.track_revisit_s);
+  }
+  add_grid(spec.outputs.step_s);
+  std::vector<double> out;
+  for (long long t : ticks) out.push_back(static_cast<double>(t) * 1e-6);
+  return out;
+}
+
+bool OnGrid(double t, double step) {
+  const double k = std::round(t / step);
+  return std::abs(t - k * step) < 1e-6;
+}
+
+// Which truth id each detection carries (scoring only).
+const std::string& DetectionTruth(const Detection& d) { return d.truth_id(); }
+
+class TrackingLoop {
+ public:
+  TrackingLoop(const ScenarioSpec& spec, const std::vector<threats::Trajectory>& trajectories,
+               SensingResult* sensing, std::uint64_t rep)
+      : spec_(spec),
+        trajectories_(trajectories),
+        sensing_(sensing),
+        rep_(rep),
+        frame_{spec.epoch.EarthRotationAngle_rad()},
+        tracker_(spec.tracker.config, frame_) {
+    for (const SpaceLayerSpec& l : spec.space_layers) {
+      propagators_.push_back(l.Propagator());
+      std::unordered_map<std::string, int> index;
+      for (size_t k = 0; k < l.satellites.size(); ++k)
+        index[l.satellites[k].id] = static_cast<int>(k);
+      platform_index_.push_back(std::move(index));
+      cullers_.emplace_back(l.sensor);
+    }
+    for (size_t k = 0; k < spec.space_layers.size(); ++k)
+      sensor_index_[spec.space_layers[k].sensor.id] = static_cast<int>(k);
+    for (size_t k = 0; k < spec.radars.size(); ++k)
+      sensor_index_[spec.radars[k].radar.id] = static_cast<int>(spec.space_layers.size() + k);
+  }
+
+  TrackingResult Run();
+
+ private:
+  Measurement ToMeasurement(const Detection& d, int detection_index) const;
+  void TaskSpaceLayers(double t, const std::vector<TrackView>& cues, std::vector<Detection>* out);
+  void TaskRadars(double t, const std::vector<TrackView>& cues, std::vector<Detection>* out);
+  void Record(double t, TrackingResult* result);
+  void Assess(double t, const std::vector<TrackView>& views, TrackingResult* result);
+  void Score(TrackingResult* result) const;
+
+  const ScenarioSpec& spec_;
+  const std::vector<threats::Trajectory>& trajectories_;
+  SensingResult* sensing_;
+  std::uint64_t rep_;
+  tracking::TrackingFrame frame_;
+  tracking::Tracker tracker_;
+  std::vector<orbits::J2SecularBatch> propagators_;
+  std::vector<std::unordered_map<std::string, int>> platform_index_;
+  std::vector<sensors::IrVisibilityCuller> cullers_;
+  std::unordered_map<std::string, int> sensor_index_;
+  std::vector<Detection> all_;  // warning and tasked detections, in processing (time) order
+  long tasked_ir_ = 0, tasked_radar_ = 0;
+  // Per-track history for the classifier: first time, highest altitude, last velocity samples.
+  struct Features {
+    double t_first_s = 0.0;
+    double max_alt_m = -1e9;
+    double min_alt_since_apogee_m = 1e12;
+    double t_prev_s = -1.0;
+    Vec3 v_prev_Eci = Vec3::Zero();
+    double aero_accel_mps2 = 0.0;
+  };
+  std::map<int, Features> features_;
+  std::map<int, assessment::ClassProbabilities> latest_class_;
+};
+
+Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index) const {
+  const int sensor = sensor_index_.at(d.sensor_id);
+  Measurement m;
+  if (d.is_radar) {
+    const RadarSiteSpec& r = spec_.radars[static_cast<size_t>(sensor) - spec_.space_layers.size()];
+    Vec3 v_site;
+    const earth::Geodetic site = r.SiteAt(d.t_s, &v_site);
+    m = tracking::FromRadar(d.radar, site, v_site, frame_);
+    m.platform_index = d.tasked ? 1 : 0;
+  } else {
+    m = tracking::FromLos(d.los, frame_, 0.0);
+    const auto& index = platform_index_[static_cast<size_t>(sensor)];
+    auto it = index.find(d.platform_id);
+    m.platform_index =
+        (it == index.end() ? 0 : it->second) + (d.tasked ? kTaskedPlatformOffset : 0);
+  }
+  m.t_s = d.t_s;
+  m.sensor_index = sensor;
+  m.detection_index = detection_index;
+  return m;
+}
+
+// Narrow-field tasking: each confirmed track (largest position error first) gets up to
+// `tasked_satellites_per_track` satellites that can see its predicted position and still have a
+// free telescope (narrow_field_max_targets each), nearest first. A cued telescope looks along the
+// predicted line of sight; every true target inside its narrow field gets a tasked look.
+void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
+                                   std::vector<Detection>* out) {
+  if (cues.empty()) return;
+  std::vector<const TrackView*> order;
+  for (const TrackView& v : cues) order.push_back(&v);
+  std::stable_sort(order.begin(), order.end(), [](const TrackView* a, const TrackView* b) {
+    return a->rv.P.topLeftCorner<3, 3>().trace() > b->rv.P.topLeftCorner<3, 3>().trace();
+  });
+  for (size_t l = 0; l < spec_.space_layers.size(); ++l) {
+    const SpaceLayerSpec& layer = spec_.space_layers[l];
+    const sensors::SpaceIrSpec& s = layer.sensor;
+    if (s.narrow_field_max_targets == 0 || !OnGrid(t, s.frame_time_s)) continue;
+    const long f = std::lround(t / s.frame_time_s);
+    std::vector<Vec3> sats;
+    propagators_[l].PositionsEcef(spec_.epoch, t, &sats);
+    cullers_[l].SetSatellites(sats);
+    const Vec3 sun = sensors::SunDirectionEcef(spec_.epoch, t);
+    std::vector<int> load(sats.size(), 0);
+    std::set<std::pair<int, size_t>> looked;  // (satellite, threat) already looked at
+    std::vector<sensors::TargetTruth> targets(trajectories_.size());
+    std::vector<char> flying(trajectories_.size(), 0);
+    for (size_t k = 0; k < trajectories_.size(); ++k)
+      flying[k] = TargetAt(trajectories_[k], spec_.threats[k], t, &targets[k]);
+    std::vector<int> candidates;
+    for (const TrackView* cue : order) {
+      const Vec3 r_pred = frame_.PositionEcef(Vec3(cue->rv.x.head<3>()), t);
+      cullers_[l].Candidates(r_pred, &sun, &candidates);
+      std::vector<std::pair<double, int>> by_range;
+      for (int c : candidates)
+        if (load[static_cast<size_t>(c)] < s.narrow_field_max_targets)
+          by_range.push_back({(r_pred - sats[static_cast<size_t>(c)]).norm(), c});
+      std::sort(by_range.begin(), by_range.end());
+      const size_t take =
+          std::min(by_range.size(), static_cast<size_t>(s.tasked_satellites_per_track));
+      for (size_t q = 0; q < take; ++q) {
+        const int c = by_range[q].second;
+        ++load[static_cast<size_t>(c)];
+        const Vec3& sat = sats[static_cast<size_t>(c)];
+        const Vec3 boresight = (r_pred - sat).normalized();
+        for (size_t k = 0; k < trajectories_.size(); ++k) {
+          if (!flying[k] || !looked.insert({c, k}).second) continue;
+          const Vec3 u = (targets[k].r_Ecef - sat).normalized();
+          if (u.dot(boresight) < std::cos(s.narrow_field_half_angle_rad)) {
+            looked.erase({c, k});
+            continue;
+          }
+          const orbits::Satellite& satellite = layer.satellites[static_cast<size_t>(c)];
+          core::RandomStream rng(spec_.seed, rep_, core::HashName(satellite.id),
+                                 LookPurpose("ir-tasked-look", targets[k].id, f));
+          ++tasked_ir_;
+          auto m = sensors::IrLook(s, sat, targets[k], sun, true, rng);
+          if (!m) continue;
+          m->sensor_id = s.id;
+          Detection d{t, s.id, satellite.id, false, *m, {}};
+          d.tasked = true;
+          out->push_back(std::move(d));
+        }
+      }
+    }
+  }
+}
+
+// Radar track mode: confirmed tracks the radar can see at their predicted position, largest
+// error first, up to the radar's track capacity; a track dwell (SNR x track_snr_gain through
+// more coherent pulses) on each, which reports every true target inside the beam around the cue.
+void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
+                              std::vector<Detection>* out) {
+  if (cues.empty()) return;
+  std::vector<const TrackView*> order;
+  for (const TrackView& v : cues) order.push_back(&v);
+  std::stable_sort(order.begin(), order.end(), [](const TrackView* a, const TrackView* b) {
+    return a->rv.P.topLeftCorner<3, 3>().trace() > b->rv.P.topLeftCorner<3, 3>().trace();
+  });
+  for (const RadarSiteSpec& r : spec_.radars) {
+    if (r.radar.track_capacity == 0 || !OnGrid(t, r.track_revisit_s)) continue;
+    const long f = std::lround(t / r.track_revisit_s);
+    Vec3 v_site;
+    const earth::Geodetic site = r.SiteAt(t, &v_site);
+    const Vec3 site_Ecef = earth::EcefFromGeodetic(site);
+    sensors::RadarSpec dwell = r.radar;
+    dwell.coherent_pulses =
+        std::max(1, static_cast<int>(std::lround(r.radar.coherent_pulses * r.track_snr_gain)));
+    int used = 0;
+    std::set<size_t> looked;
+    for (const TrackView* cue : order) {
+      if (used >= r.radar.track_capacity) break;
+      const Vec3 r_pred = frame_.PositionEcef(Vec3(cue->rv.x.head<3>()), t);
+      if (!sensors::RadarCanSee(r.radar, site, r_pred)) continue;
+      ++used;
+      const Vec3 boresight = (r_pred - site_Ecef).normalized();
+      for (size_t k = 0; k < trajectories_.size(); ++k) {
+        sensors::TargetTruth target;
+        if (looked.count(k) || !TargetAt(trajectories_[k], spec_.threats[k], t, &target)) continue;
+        const Vec3 u = (target.r_Ecef - site_Ecef).normalized();
+        if (u.dot(boresight) < std::cos(r.radar.beamwidth_rad)) continue;
+        looked.insert(k);
+        core::RandomStream rng(spec_.seed, rep_, core::HashName(r.radar.id),
+                               LookPurpose("radar-track-look", target.id, f));
+        ++tasked_radar_;
+        auto m = sensors::RadarLook(dwell, site, target, rng, v_site);
+        if (!m) continue;
+        m->sensor_id = r.radar.id;
+        Detection d{t, r.radar.id, r.radar.id, true, {}, *m};
+        d.tasked = true;
+        out->push_back(std::move(d));
+      }
+    }
+  }
+}
+
+TrackingResult TrackingLoop::Run() {
+  TrackingResult result;
+  const std::vector<Detection>& warning = sensing_->detections;
+  size_t cursor = 0;
+  std::vector<Measurement> ms;
+  std::vector<Detection> tasked;
+  for (double t : FrameTimes(spec_)) {
+    ms.clear();
+    // Warning-mode detections of this frame.
+    while (cursor < warning.size() && warning[cursor].t_s < t - 1e-7) {
+      all_.push_back(warning[cursor]);  // (off-grid: cannot happen, kept for safety)
+      ++cursor;
+    }
+    while (cursor < warning.size() && std::abs(warning[cursor].t_s - t) <= 1e-7) {
+      ms.push_back(ToMeasurement(warning[cursor], static_cast<int>(all_.size())));
+      all_.push_back(warning[cursor]);
+      ++cursor;
+    }
+    // Tasked looks cued by the confirmed tracks predicted to this frame.
+    if (!tracker_.Tracks().empty()) {
+      const std::vector<TrackView> cues = tracker_.View(t, false);
+      tasked.clear();
+      TaskSpaceLayers(t, cues, &tasked);
+      TaskRadars(t, cues, &tasked);
+      for (Detection& d : tasked) {
+        ms.push_back(ToMeasurement(d, static_cast<int>(all_.size())));
+        all_.push_back(std::move(d));
+      }
+    }
+    if (!ms.empty() || !tracker_.Tracks().empty()) tracker_.ProcessFrame(t, ms);
+    for (tracking::TrackUpdateLog& u : tracker_.TakeUpdateLog())
+      result.updates.push_back(std::move(u));
+    if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
+  }
+  while (cursor < warning.size()) all_.push_back(warning[cursor++]);
+  sensing_->detections = std::move(all_);
+  result.tracks_initiated = tracker_.TracksInitiated();
+  result.tasked_ir_looks = tasked_ir_;
+  result.tasked_radar_looks = tasked_radar_;
+  Score(&result);
+  return result;
+}
+
+void TrackingLoop::Record(double t, TrackingResult* result) {
+  const std::vector<TrackView> views = tracker_.View(t, true);
+  if (result->mode_names.empty() && !views.empty()) result->mode_names = views.front().mode_names;
+  for (const TrackView& v : views) {
+    TrackRow row;
+    row.t_s = t;
+    row.track_id = v.id;
+    row.status = v.status;
+    row.x_Eci = v.rv.x.head<6>();
+    row.P_Eci = v.rv.P.topLeftCorner<6, 6>();
+    // Earth-fixed: r_E = R r_I, v_E = R (v_I - w x r_I); Jacobian [[R, 0], [-R W, R]].
+    const double era = frame_.EraAt(t);
+    const Eigen::Matrix3d R = core::R_EciFromEcef(era).transpose();
+    Eigen::Matrix3d W;
+    W << 0, -core::kEarthOmega_radps, 0, core::kEarthOmega_radps, 0, 0, 0, 0, 0;
+    Eigen::Matrix<double, 6, 6> J = Eigen::Matrix<double, 6, 6>::Zero();
+    J.topLeftCorner<3, 3>() = R;
+    J.bottomLeftCorner<3, 3>() = -R * W;
+    J.bottomRightCorner<3, 3>() = R;
+    row.x_Ecef = J * row.x_Eci;
+    row.sigma_Ecef = (J * row.P_Eci * J.transpose()).diagonal().cwiseMax(0.0).cwiseSqrt();
+    row.mode_probabilities = v.mode_probabilities;
+    result->rows.push_back(std::move(row));
+  }
+  Assess(t, views, result);
+}
+
+void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, TrackingResult* result) {
+  const TrackerSpec& ts = spec_.tracker;
+  const bool full = OnGrid(t, ts.assessment_step_s);
+  const size_t first_row = result->rows.size() - views.size();
+  for (size_t i = 0; i < views.size(); ++i) {
+    const TrackView& v = views[i];
+    if (v.status != tracking::TrackStatus::kConfirmed) continue;
+    const Vec3 r_Eci = v.rv.x.head<3>(), v_Eci = v.rv.x.segment<3>(3);
+    const Vec3 r_Ecef = frame_.PositionEcef(r_Eci, t);
+    const Vec3 v_Ecef = frame_.VelocityEcef(r_Eci, v_Eci, t);
+    const earth::Geodetic geo = earth::GeodeticFromEcef(r_Ecef);
+    Features& f = features_[v.id];
+    if (f.t_prev_s < 0.0) f.t_first_s = t;
+    f.max_alt_m = std::max(f.max_alt_m, geo.h_m);
+    if (geo.h_m < f.max_alt_m)
+      f.min_alt_since_apogee_m = std::min(f.min_alt_since_apogee_m, geo.h_m);
+    // Specific aerodynamic (and thrust) force: the velocity change not explained by gravity.
+    if (f.t_prev_s >= 0.0 && t - f.t_prev_s >= 4.0) {
+      const double dt = t - f.t_prev_s;
+      const Vec3 g = earth::GravityAcceleration(r_Ecef, earth::GravityModel::kJ2);  // same in ECI
+      const Vec3 g_Eci = core::R_EciFromEcef(frame_.EraAt(t)) * g;
+      f.aero_accel_mps2 = ((v_Eci - f.v_prev_Eci) / dt - g_Eci).norm();
+      f.t_prev_s = t;
+      f.v_prev_Eci = v_Eci;
+    } else if (f.t_prev_s < 0.0) {
+      f.t_prev_s = t;
+      f.v_prev_Eci = v_Eci;
+    }
+    assessment::ClassifierInput in;
+    in.t_since_first_track_s = t - f.t_first_s;
+    in.altitude_m = geo.h_m;
+    in.speed_mps = v_Ecef.norm();
+    in.max_altitude_m = f.max_alt_m;
+    in.min_altitude_m_since_apogee =
+        f.min_alt_since_apogee_m < 1e11 ? f.min_alt_since_apogee_m : geo.h_m;
+    const Vec3 up = r_Ecef.normalized();
+    in.vertical_speed_mps = v_Ecef.dot(up);
+    in.specific_aero_accel_mps2 = f.aero_accel_mps2;
+    in.flight_path_angle_rad =
+        std::asin(std::clamp(in.vertical_speed_mps / std::max(in.speed_mps, 1.0), -1.0, 1.0));
+    for (size_t k = 0; k < v.mode_names.size(); ++k)
+      in.mode_probabilities.push_back({v.mode_names[k], v.mode_probabilities[k]});
+    const assessment::ClassProbabilities cls = assessment::Classify(in);
+    latest_class_[v.id] = cls;
+    TrackRow& row = result->rows[first_row + i];
+    row.class_name = assessment::ToString(cls.best);
+    row.class_probability = cls.best_probability;
+    if (!full) continue;
+    TrackAssessment a;
+    a.t_s = t;
+    a.track_id = v.id;
+    a.classes = cls;
+    const tracking::Gaussian rv = v.rv;
+    if (cls.best == assessment::ThreatClassEstimate::kBallistic && in.vertical_speed_mps < 0.0) {
+      assessment::ImpactOptions opt;
+      opt.ballistic_coefficient_kgpm2 = ts.ballistic_coefficient_kgpm2;
+      a.impact = assessment::PredictImpact(rv, frame_, opt);
+      if (a.impact && a.impact->ok) {
+        for (const AssetSpec& asset : spec_.assets)
+          a.assets.push_back(
+              {asset.id, assessment::AssetThreatProbabilityBallistic(
+                             *a.impact, asset.lat_rad, asset.lon_rad, asset.radius_m)});
+      }
+    } else if (cls.best == assessment::ThreatClassEstimate::kBoostGlide) {
+      assessment::FootprintOptions opt;
+      opt.lift_to_drag = ts.glider_lift_to_drag;
+      opt.beta_kgpm2 = ts.glider_ballistic_coefficient_kgpm2;
+      a.footprint = assessment::ReachableFootprint(rv, frame_, t, opt);
+      std::vector<assessment::AssetCircle> circles;
+      for (const AssetSpec& asset : spec_.assets)
+        circles.push_back({asset.lat_rad, asset.lon_rad, asset.radius_m});
+      const std::uint64_t seed = spec_.seed ^ (rep_ * 0x9E3779B97F4A7C15ull) ^
+                                 (static_cast<std::uint64_t>(v.id) << 32) ^
+                                 static_cast<std::uint64_t>(std::llround(t * 1e3));
+      const std::vector<double> p = assessment::AssetThreatProbabilities(
+          rv, frame_, t, opt, circles, ts.threat_samples, seed);
+      for (size_t k = 0; k < spec_.assets.size(); ++k)
+        a.assets.push_back({spec_.assets[k].id, p[k]});
+    }
+    result->assessments.push_back(std::move(a));
+  }
+}
+
+void TrackingLoop::Score(TrackingResult* result) const {
+  const std::vector<Detection>& dets = sensing_->detections;
+  // Truth at the output times, in the tracking frame.
+  std::vector<tracking::TruthPoint> truth;
+  std::vector<double> times;
+  for (const TrackRow& r : result->rows)
+    if (times.empty() || times.back() != r.t_s) times.push_back(r.t_s);
+  {
+    const long n = static_cast<long>(std::floor(spec_.duration_s / spec_.outputs.step_s + 1e-9));
+    times.clear();
+    for (long k = 0; k <= n; ++k) times.push_back(static_cast<double>(k) * spec_.outputs.step_s);
+  }
+  for (double t : times) {
+    for (size_t k = 0; k < trajectories_.size(); ++k) {
+      flight::State x;
+      threats::Phase phase;
+      if (!trajectories_[k].StateAt(t, &x, &phase)) continue;
+      tracking::TruthPoint p;
+      p.t_s = t;
+      p.id = trajectories_[k].threat_id;
+      p.x.head<3>() = frame_.PositionEci(flight::PositionOf(x), t);
+      p.x.tail<3>() = frame_.VelocityEci(flight::PositionOf(x), flight::VelocityOf(x), t);
+      p.phase = threats::PhaseName(phase);
+      p.class_name =
+          assessment::ToString(spec_.threats[k].threat_class == threats::ThreatClass::kBallistic
+                                   ? assessment::ThreatClassEstimate::kBallistic
+                               : spec_.threats[k].threat_class == threats::ThreatClass::kBoostGlide
+                                   ? assessment::ThreatClassEstimate::kBoostGlide
+                                   : assessment::ThreatClassEstimate::kCruise);
+      truth.push_back(std::move(p));
+    }
+  }
+  // Track points and the measurement origins of their updates.
+  std::vector<tracking::TrackPoint> points;
+  for (const TrackRow& r : result->rows) {
+    tracking::TrackPoint p;
+    p.t_s = r.t_s;
+    p.track_id = r.track_id;
+    p.confirmed = r.status == tracking::TrackStatus::kConfirmed;
+    p.x = r.x_Eci;
+    p.P = r.P_Eci;
+    p.class_name = r.class_name;
+    p.class_probability = r.class_probability;
+    points.push_back(std::move(p));
+  }
+  std::vector<tracking::TrackHistoryEntry> history;
+  for (const tracking::TrackUpdateLog& u : result->updates) {
+    tracking::TrackHistoryEntry h;
+    h.track_id = u.track_id;
+    h.t_s = u.t_s;
+    for (int i : u.detection_indices)
+      h.measurement_truth_ids.push_back(i >= 0 ? DetectionTruth(dets[static_cast<size_t>(i)]) : "");
+    history.push_back(std::move(h));
+  }
+  tracking::ScoreTrackTruth(history, points);
+  for (size_t i = 0; i < points.size(); ++i)
+    result->rows[i].scored_truth_id = points[i].scored_truth_id;
+
+  // Stereo mask: output times at which >= 2 satellites (any layer, wide field) detected a threat.
+  std::map<std::string, std::set<long long>> stereo;
+  {
+    std::map<std::pair<std::string, long long>, std::set<std::string>> seen;
+    for (const Detection& d : dets) {
+      if (d.is_radar || d.tasked || d.false_alarm()) continue;
+      seen[{d.truth_id(), std::llround(d.t_s * 1e3)}].insert(d.platform_id);
+    }
+    for (const auto& [key, platforms] : seen)
+      if (platforms.size() >= 2) stereo[key.first].insert(key.second);
+  }
+  std::vector<tracking::ThreatInfo> infos;
+  for (size_t k = 0; k < trajectories_.size(); ++k) {
+    tracking::ThreatInfo info;
+    info.id = trajectories_[k].threat_id;
+    info.launch_time_s = trajectories_[k].launch_time_s;
+    double first = std::numeric_limits<double>::quiet_NaN();
+    for (const SensorStats& s : sensing_->stats) {
+      auto it = s.threats.find(info.id);
+      if (it != s.threats.end() && it->second.first_detection_s >= 0.0 &&
+          !(it->second.first_detection_s >= first))
+        first = it->second.first_detection_s;
+    }
+    info.first_detection_time_s = first;
+    for (long long ms : stereo[info.id]) {
+      const double t = static_cast<double>(ms) * 1e-3;
+      info.custody_mask.push_back({t, t});
+    }
+    infos.push_back(std::move(info));
+  }
+  tracking::MetricsConfig config;
+  config.fire_control_sigma_m = spec_.tracker.fire_control_sigma_m;
+  result->metrics = tracking::ComputeRunMetrics(truth, points, infos, config);
+
+  // Set metrics per output time over confirmed tracks.
+  std::map<double, std::vector<Vec3>> xs, ys;
+  for (const tracking::TruthPoint& p : truth) xs[p.t_s].push_back(p.x.head<3>());
+  for (const tracking::TrackPoint& p : points)
+    if (p.confirmed) ys[p.t_s].push_back(p.x.head<3>());
+  for (double t : times) {
+    const std::vector<Vec3>& x = xs[t];
+    const std::vector<Vec3>& y = ys[t];
+    if (x.empty() && y.empty()) continue;
+    const double ospa = tracking::Ospa(x, y, 10e3, 2.0);
+    const tracking::GospaResult g = tracking::Gospa(x, y, 10e3, 2.0);
+    result->set_metrics.push_back({t, ospa, g.distance, std::sqrt(g.localisation),
+                                   static_cast<double>(g.num_missed),
+                                   static_cast<double>(g.num_false)});
+  }
+}
+
+}  // namespace
+
+TrackingResult RunTracking(const ScenarioSpec& spec,
+                           const std::vector<threats::Trajectory>& trajectories,
+                           SensingResult* sensing, std::uint64_t replication) {
+  TrackingLoop loop(spec, trajectories, sensing, replication);
+  return loop.Run();
+}
+
+}  // namespace hyperdef::sim

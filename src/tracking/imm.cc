@@ -1,0 +1,290 @@
+#include "tracking/imm.h"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "core/error.h"
+#include "tracking/ukf.h"
+
+namespace hyperdef::tracking {
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+std::unique_ptr<GaussianFilter> CloneMode(const GaussianFilter& f) {
+  std::unique_ptr<TrackFilter> p = f.Clone();
+  auto* g = dynamic_cast<GaussianFilter*>(p.get());
+  HYPERDEF_ASSERT(g != nullptr);
+  p.release();
+  return std::unique_ptr<GaussianFilter>(g);
+}
+
+// log(exp(a) + exp(b)) without overflow; -inf is the identity.
+double LogAddExp(double a, double b) {
+  if (a == kNegInf) return b;
+  if (b == kNegInf) return a;
+  const double m = std::max(a, b);
+  return m + std::log(std::exp(a - m) + std::exp(b - m));
+}
+
+}  // namespace
+
+ImmFilter::ImmFilter(std::vector<std::unique_ptr<GaussianFilter>> modes,
+                     const Eigen::MatrixXd& transition, const std::vector<double>& mu0,
+                     std::vector<int> extra_groups)
+    : modes_(std::move(modes)) {
+  const int r = static_cast<int>(modes_.size());
+  HYPERDEF_ASSERT(r >= 1 && r <= kMaxModes);
+  HYPERDEF_ASSERT(transition.rows() == r && transition.cols() == r);
+  HYPERDEF_ASSERT(static_cast<int>(mu0.size()) == r);
+  HYPERDEF_ASSERT(extra_groups.empty() || static_cast<int>(extra_groups.size()) == r);
+  // Probabilities come from configuration; 1e-9 allows decimal round-off in a YAML matrix.
+  constexpr double kSumTol = 1e-9;
+  for (int i = 0; i < r; ++i) {
+    HYPERDEF_ASSERT(modes_[i] != nullptr);
+    HYPERDEF_ASSERT(modes_[i]->State().x.size() >= 6);
+    HYPERDEF_ASSERT(modes_[i]->Time() == modes_[0]->Time());
+    HYPERDEF_ASSERT((transition.row(i).array() >= 0.0).all());
+    HYPERDEF_ASSERT(std::abs(transition.row(i).sum() - 1.0) < kSumTol);
+    HYPERDEF_ASSERT(mu0[i] >= 0.0);
+  }
+  transition_ = transition;
+  mu_.resize(r);
+  for (int i = 0; i < r; ++i) mu_(i) = mu0[i];
+  HYPERDEF_ASSERT(std::abs(mu_.sum() - 1.0) < kSumTol);
+  mu_ /= mu_.sum();
+  groups_.resize(r);
+  for (int j = 0; j < r; ++j) {
+    if (!extra_groups.empty()) {
+      // Explicit group ids; -1 stands alone (an id no other mode can have).
+      groups_[j] = extra_groups[j] >= 0 ? extra_groups[j] : -1 - j;
+      continue;
+    }
+    groups_[j] = j;
+    for (int k = 0; k < j; ++k) {
+      if (modes_[k]->Model().Name() == modes_[j]->Model().Name() &&
+          modes_[k]->Model().Dim() == modes_[j]->Model().Dim()) {
+        groups_[j] = groups_[k];
+        break;
+      }
+    }
+  }
+}
+
+ImmFilter::ImmFilter(const ImmFilter& other)
+    : transition_(other.transition_), mu_(other.mu_), groups_(other.groups_) {
+  modes_.reserve(other.modes_.size());
+  for (const auto& m : other.modes_) modes_.push_back(CloneMode(*m));
+}
+
+std::unique_ptr<TrackFilter> ImmFilter::Clone() const { return std::make_unique<ImmFilter>(*this); }
+
+void ImmFilter::Mix() {
+  const int r = ModeCount();
+  const ModeVector c = transition_.transpose() * mu_;  // c_j = sum_i p_ij mu_i
+  std::array<Gaussian, kMaxModes> mixed;
+  for (int j = 0; j < r; ++j) {
+    const Gaussian& gj = modes_[j]->State();
+    mixed[j] = gj;
+    if (c(j) <= 0.0) continue;  // unreachable mode: nothing to mix into it
+    const int nj = static_cast<int>(gj.x.size());
+    const int ne = nj - 6;
+    // Mode i seen in mode j's state space (see imm.h).
+    auto shares = [&](int i) {
+      return i == j || (groups_[i] == groups_[j] && modes_[i]->State().x.size() == nj);
+    };
+    auto augmented_mean = [&](int i, StateVector* x) {
+      const Gaussian& gi = modes_[i]->State();
+      if (shares(i)) {
+        *x = gi.x;
+      } else {
+        x->resize(nj);
+        x->head(6) = gi.x.head(6);
+        if (ne > 0) x->tail(ne) = gj.x.tail(ne);
+      }
+    };
+    StateVector x0 = StateVector::Zero(nj);
+    StateVector xi;
+    for (int i = 0; i < r; ++i) {
+      const double w = transition_(i, j) * mu_(i) / c(j);
+      if (w == 0.0) continue;
+      augmented_mean(i, &xi);
+      x0 += w * xi;
+    }
+    StateMatrix P0 = StateMatrix::Zero(nj, nj);
+    for (int i = 0; i < r; ++i) {
+      const double w = transition_(i, j) * mu_(i) / c(j);
+      if (w == 0.0) continue;
+      const Gaussian& gi = modes_[i]->State();
+      augmented_mean(i, &xi);
+      const StateVector d = xi - x0;
+      if (shares(i)) {
+        P0 += w * (gi.P + d * d.transpose());
+      } else {
+        P0.topLeftCorner(6, 6) += w * gi.P.topLeftCorner(6, 6);
+        if (ne > 0) P0.bottomRightCorner(ne, ne) += w * gj.P.bottomRightCorner(ne, ne);
+        P0 += w * d * d.transpose();
+      }
+    }
+    detail::Symmetrise(&P0);
+    mixed[j].x = x0;
+    mixed[j].P = P0;
+  }
+  for (int j = 0; j < r; ++j) modes_[j]->SetState(mixed[j]);
+  mu_ = c / c.sum();
+}
+
+void ImmFilter::Predict(double t_s) {
+  if (t_s == Time()) return;
+  HYPERDEF_ASSERT(t_s > Time());
+  Mix();
+  for (auto& m : modes_) m->Predict(t_s);
+}
+
+Innovation ImmFilter::Innovate(const Measurement& m) const {
+  const int r = ModeCount();
+  std::array<Innovation, kMaxModes> inn;
+  double log_l = kNegInf;
+  double w_sum = 0.0;
+  for (int j = 0; j < r; ++j) {
+    inn[j] = modes_[j]->Innovate(m);
+    if (mu_(j) <= 0.0 || !std::isfinite(inn[j].log_likelihood)) continue;
+    log_l = LogAddExp(log_l, std::log(mu_(j)) + inn[j].log_likelihood);
+    w_sum += mu_(j);
+  }
+  const int nz = static_cast<int>(m.z.size());
+  Innovation out;
+  out.nu = MeasVector::Zero(nz);
+  out.S = MeasMatrix::Zero(nz, nz);
+  out.Pxz = GainMatrix::Zero(6, nz);
+  if (w_sum <= 0.0) {  // no mode gives a usable innovation
+    out.S = m.R;
+    out.nis = std::numeric_limits<double>::infinity();
+    out.log_likelihood = kNegInf;
+    return out;
+  }
+  auto usable = [&](int j) { return mu_(j) > 0.0 && std::isfinite(inn[j].log_likelihood); };
+  Vec3 r_mean = Vec3::Zero();
+  Vec3 v_mean = Vec3::Zero();
+  for (int j = 0; j < r; ++j) {
+    if (!usable(j)) continue;
+    const double w = mu_(j) / w_sum;
+    out.nu += w * inn[j].nu;
+    r_mean += w * modes_[j]->State().x.segment<3>(0);
+    v_mean += w * modes_[j]->State().x.segment<3>(3);
+  }
+  StateVector x_mean(6);
+  x_mean << r_mean, v_mean;
+  for (int j = 0; j < r; ++j) {
+    if (!usable(j)) continue;
+    const double w = mu_(j) / w_sum;
+    const MeasVector dnu = inn[j].nu - out.nu;
+    const StateVector dx = modes_[j]->State().x.head(6) - x_mean;
+    out.S += w * (inn[j].S + dnu * dnu.transpose());
+    // z^_j - z^ = -(nu_j - nu).
+    out.Pxz += w * (inn[j].Pxz.topRows(6) - dx * dnu.transpose());
+  }
+  double log_gauss = 0.0;
+  detail::GaussianScore(out.nu, out.S, &out.nis, &log_gauss);
+  out.log_likelihood = log_l;
+  return out;
+}
+
+void ImmFilter::Update(const Measurement& m) {
+  const int r = ModeCount();
+  ModeVector log_post(r);
+  double log_norm = kNegInf;
+  for (int j = 0; j < r; ++j) {
+    const Innovation inn = modes_[j]->Correct(m);
+    log_post(j) = mu_(j) > 0.0 ? std::log(mu_(j)) + inn.log_likelihood : kNegInf;
+    log_norm = LogAddExp(log_norm, log_post(j));
+  }
+  if (log_norm == kNegInf) return;  // no information on the modes: keep the prior
+  for (int j = 0; j < r; ++j) mu_(j) = std::exp(log_post(j) - log_norm);
+  mu_ /= mu_.sum();
+}
+
+void ImmFilter::UpdatePda(const std::vector<const Measurement*>& ms,
+                          const std::vector<double>& beta, double beta0) {
+  detail::CheckPdaArguments(ms, beta, beta0);
+  const int r = ModeCount();
+  const std::size_t k = ms.size();
+  // ratio[i * r + j] = N_j(nu_i) / L_i, L_i = sum_j c_j N_j(nu_i).
+  std::vector<double> ratio(k * r, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (beta[i] == 0.0) continue;
+    ModeVector ll(r);
+    double log_mix = kNegInf;
+    for (int j = 0; j < r; ++j) {
+      ll(j) = modes_[j]->Innovate(*ms[i]).log_likelihood;
+      if (mu_(j) > 0.0) log_mix = LogAddExp(log_mix, std::log(mu_(j)) + ll(j));
+    }
+    if (log_mix == kNegInf) continue;
+    for (int j = 0; j < r; ++j) ratio[i * r + j] = std::exp(ll(j) - log_mix);
+  }
+  ModeVector lambda(r);
+  std::vector<double> beta_j(k);
+  for (int j = 0; j < r; ++j) {
+    lambda(j) = beta0;
+    for (std::size_t i = 0; i < k; ++i) lambda(j) += beta[i] * ratio[i * r + j];
+    if (lambda(j) > 0.0) {
+      for (std::size_t i = 0; i < k; ++i) beta_j[i] = beta[i] * ratio[i * r + j] / lambda(j);
+      modes_[j]->UpdatePda(ms, beta_j, beta0 / lambda(j));
+    } else {
+      // The mode explains none of the hypotheses (its probability becomes 0): keep its state
+      // sensible with the tracker's own betas.
+      modes_[j]->UpdatePda(ms, beta, beta0);
+    }
+  }
+  const ModeVector post = mu_.cwiseProduct(lambda);
+  if (post.sum() > 0.0) mu_ = post / post.sum();
+}
+
+Gaussian ImmFilter::Estimate() const {
+  const int r = ModeCount();
+  Gaussian e;
+  e.t_s = Time();
+  e.x = StateVector::Zero(6);
+  for (int j = 0; j < r; ++j) e.x += mu_(j) * modes_[j]->State().x.head(6);
+  e.P = StateMatrix::Zero(6, 6);
+  for (int j = 0; j < r; ++j) {
+    const Gaussian& g = modes_[j]->State();
+    const StateVector d = g.x.head(6) - e.x;
+    e.P += mu_(j) * (g.P.topLeftCorner(6, 6) + d * d.transpose());
+  }
+  detail::Symmetrise(&e.P);
+  return e;
+}
+
+std::vector<std::string> ImmFilter::ModeNames() const {
+  std::vector<std::string> names;
+  for (const auto& m : modes_) names.emplace_back(m->Model().Name());
+  return names;
+}
+
+std::vector<double> ImmFilter::ModeProbabilities() const {
+  return std::vector<double>(mu_.data(), mu_.data() + mu_.size());
+}
+
+std::unique_ptr<TrackFilter> MakeImm(const std::vector<std::shared_ptr<const MotionModel>>& models,
+                                     const Eigen::MatrixXd& transition,
+                                     const std::vector<double>& mu0, bool unscented,
+                                     const Gaussian& initial6, MeasurementModelFor model_for) {
+  HYPERDEF_ASSERT(initial6.x.size() == 6);
+  std::vector<std::unique_ptr<GaussianFilter>> modes;
+  for (const auto& model : models) {
+    HYPERDEF_ASSERT(model != nullptr);
+    Gaussian g = model->Initialise(initial6);
+    if (unscented) {
+      modes.push_back(std::make_unique<UkfFilter>(model, std::move(g), model_for));
+    } else {
+      modes.push_back(std::make_unique<EkfFilter>(model, std::move(g), model_for));
+    }
+  }
+  return std::make_unique<ImmFilter>(std::move(modes), transition, mu0);
+}
+
+}  // namespace hyperdef::tracking

@@ -1,0 +1,427 @@
+#include "tracking/tracker.h"
+
+#include <fmt/format.h>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+#include "core/error.h"
+#include "tracking/assignment.h"
+#include "tracking/ekf.h"
+#include "tracking/gating.h"
+#include "tracking/imm.h"
+#include "tracking/jpda.h"
+#include "tracking/triangulation.h"
+#include "tracking/ukf.h"
+
+namespace hyperdef::tracking {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+void Require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("tracker: " + what);
+}
+
+// Unit vector from azimuth (clockwise from north) and elevation, in ENU.
+Vec3 EnuDirection(double az, double el) {
+  return {std::cos(el) * std::sin(az), std::cos(el) * std::cos(az), std::sin(el)};
+}
+
+}  // namespace
+
+void TrackerConfig::Validate() const {
+  Require(gate_probability > 0.5 && gate_probability < 1.0,
+          fmt::format("gate_probability must be in (0.5, 1) (got {})", gate_probability));
+  Require(confirm_hits >= 1 && confirm_window >= confirm_hits,
+          fmt::format("need 1 <= confirm_hits <= confirm_window (got {} of {})", confirm_hits,
+                      confirm_window));
+  Require(coast_limit_s > 0.0, fmt::format("coast_limit_s must be > 0 (got {})", coast_limit_s));
+  Require(max_position_sigma_m > 0.0,
+          fmt::format("max_position_sigma_m must be > 0 (got {})", max_position_sigma_m));
+  Require(init_velocity_sigma_mps > 0.0,
+          fmt::format("init_velocity_sigma_mps must be > 0 (got {})", init_velocity_sigma_mps));
+  Require(triangulation_max_miss_m > 0.0,
+          fmt::format("triangulation_max_miss_m must be > 0 (got {})", triangulation_max_miss_m));
+  Require(
+      imm_switch_probability > 0.0 && imm_switch_probability < 0.5,
+      fmt::format("imm_switch_probability must be in (0, 0.5) (got {})", imm_switch_probability));
+  Require(jpda_pd > 0.0 && jpda_pd <= 1.0,
+          fmt::format("jpda_pd must be in (0, 1] (got {})", jpda_pd));
+  Require(jpda_clutter_density > 0.0,
+          fmt::format("jpda_clutter_density must be > 0 (got {})", jpda_clutter_density));
+  Require(duplicate_gate > 0.0, fmt::format("duplicate_gate must be > 0 (got {})", duplicate_gate));
+  if (filter == FilterKind::kImm) {
+    Require(imm_models.size() >= 2,
+            fmt::format("an IMM needs at least 2 models (got {})", imm_models.size()));
+  }
+}
+
+const char* ToString(TrackStatus s) {
+  switch (s) {
+    case TrackStatus::kTentative:
+      return "tentative";
+    case TrackStatus::kConfirmed:
+      return "confirmed";
+    case TrackStatus::kDeleted:
+      return "deleted";
+  }
+  return "?";
+}
+
+Tracker::Tracker(TrackerConfig config, TrackingFrame frame)
+    : config_(std::move(config)), frame_(frame) {
+  config_.Validate();
+  if (config_.filter == FilterKind::kImm) {
+    for (const std::string& name : config_.imm_models)
+      models_.push_back(MakeMotionModel(name, config_.model_params, frame_));
+    const int n = static_cast<int>(models_.size());
+    imm_transition_ = Eigen::MatrixXd::Constant(n, n, config_.imm_switch_probability / (n - 1));
+    imm_transition_.diagonal().setConstant(1.0 - config_.imm_switch_probability);
+  } else {
+    models_.push_back(MakeMotionModel(config_.model, config_.model_params, frame_));
+  }
+}
+
+std::unique_ptr<TrackFilter> Tracker::NewFilter(const Gaussian& rv) const {
+  switch (config_.filter) {
+    case FilterKind::kEkf:
+      return MakeEkf(models_.front(), rv);
+    case FilterKind::kUkf:
+      return MakeUkf(models_.front(), rv);
+    case FilterKind::kImm: {
+      std::vector<double> mu0(models_.size(), 1.0 / static_cast<double>(models_.size()));
+      return MakeImm(models_, imm_transition_, mu0, config_.unscented, rv);
+    }
+  }
+  return nullptr;
+}
+
+void Tracker::ProcessFrame(double t_s, const std::vector<Measurement>& measurements) {
+  for (Track& tr : tracks_) {
+    tr.filter->Predict(t_s);
+    tr.updated_this_frame = false;
+  }
+  // Scans: one (sensor, platform) each, in sensor then platform order (deterministic).
+  std::map<std::pair<int, int>, std::vector<const Measurement*>> scans;
+  for (const Measurement& m : measurements) scans[{m.sensor_index, m.platform_index}].push_back(&m);
+  std::vector<const Measurement*> free_lines;
+  for (auto& [key, scan] : scans) {
+    std::vector<char> used(scan.size(), 0);
+    AssociateScan(scan, &used);
+    for (size_t j = 0; j < scan.size(); ++j) {
+      if (used[j]) continue;
+      if (scan[j]->kind == MeasKind::kRadar) {
+        InitiateFromRadar(*scan[j]);
+      } else if (scan[j]->kind == MeasKind::kLos) {
+        free_lines.push_back(scan[j]);
+      }
+    }
+  }
+  if (free_lines.size() >= 2) InitiateFromLines(t_s, free_lines);
+  ManageTracks(t_s);
+}
+
+void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::vector<char>* used) {
+  const int n_tracks = static_cast<int>(tracks_.size());
+  const int n_meas = static_cast<int>(scan.size());
+  if (n_tracks == 0 || n_meas == 0) return;
+  // Coarse pre-gate on position: a line of sight (or plot) farther from a track's predicted
+  // position than a generous multiple of its position sigma plus the measurement's own lateral
+  // error cannot pass the chi-square gate. Saves the innovation of far pairs.
+  std::vector<Vec3> r(n_tracks);
+  std::vector<double> reach(n_tracks);
+  for (int i = 0; i < n_tracks; ++i) {
+    const Gaussian g = tracks_[i].filter->Estimate();
+    r[i] = g.x.head<3>();
+    reach[i] = 6.0 * std::sqrt(g.P.topLeftCorner<3, 3>().trace()) + 5000.0;
+  }
+  const auto near = [&](int i, const Measurement& m) {
+    const Vec3 d = r[i] - m.sensor_r_Eci;
+    if (m.kind == MeasKind::kLos) {
+      const double along = d.dot(m.los_Eci);
+      if (along <= 0.0) return false;
+      const double lateral2 = d.squaredNorm() - along * along;
+      const double tol = reach[i] + 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1))) * along;
+      return lateral2 <= tol * tol;
+    }
+    if (m.kind == MeasKind::kRadar) {
+      const double range_error = std::abs(d.norm() - m.z(0));
+      return range_error <= reach[i] + 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0);
+    }
+    return (r[i] - m.z.head<3>()).norm() <= reach[i] + 10.0 * std::sqrt(m.R.trace());
+  };
+  const int dof = static_cast<int>(scan.front()->z.size());
+  const double gate = GateThreshold(config_.gate_probability, dof);
+  Eigen::MatrixXd nis = Eigen::MatrixXd::Constant(n_tracks, n_meas, kInf);
+  Eigen::MatrixXd likelihood = Eigen::MatrixXd::Zero(n_tracks, n_meas);
+  bool any = false;
+  for (int i = 0; i < n_tracks; ++i) {
+    for (int j = 0; j < n_meas; ++j) {
+      if (!near(i, *scan[j])) continue;
+      const Innovation inn = tracks_[i].filter->Innovate(*scan[j]);
+      if (!(inn.nis <= gate)) continue;
+      nis(i, j) = inn.nis;
+      likelihood(i, j) = std::exp(inn.log_likelihood);
+      any = true;
+    }
+  }
+  if (!any) return;
+  if (config_.association == AssociationKind::kGnn) {
+    const std::vector<double> unassigned(n_tracks, gate);
+    const std::vector<int> row_to_col = SolveGnn(nis, unassigned);
+    for (int i = 0; i < n_tracks; ++i) {
+      const int j = row_to_col[i];
+      if (j < 0) continue;
+      tracks_[i].filter->Update(*scan[j]);
+      (*used)[j] = 1;
+      LogUpdate(tracks_[i], scan[j]->t_s, scan[j]->detection_index, nis(i, j), dof);
+    }
+    return;
+  }
+  // JPDA: marginal association probabilities over the scan's feasible joint events.
+  const std::vector<double> pd(n_tracks, config_.jpda_pd);
+  const Eigen::MatrixXd beta =
+      JpdaMarginals(likelihood, pd, config_.gate_probability, config_.jpda_clutter_density);
+  for (int i = 0; i < n_tracks; ++i) {
+    std::vector<const Measurement*> ms;
+    std::vector<double> b;
+    int best = -1;
+    for (int j = 0; j < n_meas; ++j) {
+      if (likelihood(i, j) <= 0.0) continue;
+      ms.push_back(scan[j]);
+      b.push_back(beta(i, j + 1));
+      if (best < 0 || beta(i, j + 1) > beta(i, best + 1)) best = j;
+    }
+    if (ms.empty()) continue;
+    tracks_[i].filter->UpdatePda(ms, b, beta(i, 0));
+    for (int j = 0; j < n_meas; ++j)
+      if (likelihood(i, j) > 0.0) (*used)[j] = 1;
+    // The log names the most probable measurement (scoring needs one origin per update).
+    LogUpdate(tracks_[i], scan[best]->t_s, scan[best]->detection_index, nis(i, best), dof);
+  }
+}
+
+void Tracker::LogUpdate(Track& track, double t_s, int detection_index, double nis, int dof) {
+  track.t_last_update_s = t_s;
+  if (!track.updated_this_frame) {
+    track.updated_this_frame = true;
+    ++track.hits;
+    log_.push_back({t_s, track.id, {}, {}, {}});
+  } else if (log_.back().track_id != track.id || log_.back().t_s != t_s) {
+    // A later scan of the same frame: the track's entry of this frame is further back.
+    auto it = std::find_if(log_.rbegin(), log_.rend(), [&](const TrackUpdateLog& e) {
+      return e.track_id == track.id && e.t_s == t_s;
+    });
+    HYPERDEF_ASSERT(it != log_.rend());
+    it->detection_indices.push_back(detection_index);
+    it->nis.push_back(nis);
+    it->nis_dof.push_back(dof);
+    return;
+  }
+  log_.back().detection_indices.push_back(detection_index);
+  log_.back().nis.push_back(nis);
+  log_.back().nis_dof.push_back(dof);
+}
+
+void Tracker::StartTrack(const Gaussian& rv, const char* how, const std::vector<int>& detections) {
+  Track tr;
+  tr.id = next_id_++;
+  tr.filter = NewFilter(rv);
+  tr.t_born_s = rv.t_s;
+  tr.t_last_update_s = rv.t_s;
+  tr.initiated_by = how;
+  tr.hits = 1;
+  tr.updated_this_frame = true;
+  log_.push_back({rv.t_s, tr.id, detections, {}, {}});
+  tracks_.push_back(std::move(tr));
+}
+
+void Tracker::InitiateFromRadar(const Measurement& m) {
+  // Position from (range, az, el) with the covariance J R J' of that map; velocity unknown.
+  const double range = m.z(0), az = m.z(1), el = m.z(2);
+  const Mat3 R_EciFromEnu = m.R_EnuFromEci.transpose();
+  const Vec3 u_Enu = EnuDirection(az, el);
+  Mat3 J_Enu;
+  J_Enu.col(0) = u_Enu;
+  J_Enu.col(1) = range * Vec3(std::cos(el) * std::cos(az), -std::cos(el) * std::sin(az), 0.0);
+  J_Enu.col(2) =
+      range * Vec3(-std::sin(el) * std::sin(az), -std::sin(el) * std::cos(az), std::cos(el));
+  const Mat3 J = R_EciFromEnu * J_Enu;
+  Gaussian rv;
+  rv.t_s = m.t_s;
+  rv.x = StateVector::Zero(6);
+  rv.x.head<3>() = m.sensor_r_Eci + R_EciFromEnu * (range * u_Enu);
+  // Zero-mean velocity prior around the Earth-fixed frame (a ground-relative velocity of 0).
+  rv.x.tail<3>() = core::kEarthOmega_radps * Vec3::UnitZ().cross(Vec3(rv.x.head<3>()));
+  rv.P = StateMatrix::Zero(6, 6);
+  rv.P.topLeftCorner<3, 3>() = J * m.R.topLeftCorner<3, 3>() * J.transpose();
+  rv.P.bottomRightCorner<3, 3>() =
+      Mat3::Identity() * config_.init_velocity_sigma_mps * config_.init_velocity_sigma_mps;
+  StartTrack(rv, "radar", {m.detection_index});
+}
+
+void Tracker::InitiateFromLines(double t_s, const std::vector<const Measurement*>& lines) {
+  // Candidate pairs from different platforms whose lines pass within the miss threshold,
+  // best first; a fix takes its pair plus every other free line (one per platform) that passes
+  // near it, and must be triangulated well (ok, angle, miss) to start a track.
+  struct Pair {
+    double miss;
+    int a, b;
+  };
+  const int n = static_cast<int>(lines.size());
+  std::vector<LineOfSight> los(n);
+  for (int i = 0; i < n; ++i) {
+    const Measurement& m = *lines[i];
+    // Per-axis angle sigma from the tangent-plane covariance (its mean diagonal).
+    los[i] = {m.sensor_r_Eci, m.los_Eci, std::sqrt(0.5 * (m.R(0, 0) + m.R(1, 1))),
+              m.sensor_position_sigma_m};
+  }
+  std::vector<Pair> pairs;
+  for (int a = 0; a < n; ++a) {
+    for (int b = a + 1; b < n; ++b) {
+      if (lines[a]->sensor_index == lines[b]->sensor_index &&
+          lines[a]->platform_index == lines[b]->platform_index)
+        continue;
+      if (std::abs(los[a].u_Eci.dot(los[b].u_Eci)) > std::cos(config_.triangulation_min_angle_rad))
+        continue;
+      const double miss = LineMissDistance(los[a], los[b]);
+      if (miss <= config_.triangulation_max_miss_m) pairs.push_back({miss, a, b});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& p, const Pair& q) {
+    return p.miss != q.miss ? p.miss < q.miss : (p.a != q.a ? p.a < q.a : p.b < q.b);
+  });
+  std::vector<char> taken(n, 0);
+  for (const Pair& p : pairs) {
+    if (taken[p.a] || taken[p.b]) continue;
+    std::vector<int> members = {p.a, p.b};
+    Fix fix = Triangulate({los[p.a], los[p.b]});
+    if (!fix.ok) continue;
+    // Add other free lines that point at the fix (one per platform).
+    for (int c = 0; c < n; ++c) {
+      if (taken[c] || c == p.a || c == p.b) continue;
+      bool same_platform = false;
+      for (int k : members)
+        same_platform |= lines[k]->sensor_index == lines[c]->sensor_index &&
+                         lines[k]->platform_index == lines[c]->platform_index;
+      if (same_platform) continue;
+      const Vec3 d = fix.r_Eci - los[c].origin_Eci;
+      const double along = d.dot(los[c].u_Eci);
+      if (along <= 0.0) continue;
+      if ((d - along * los[c].u_Eci).norm() > config_.triangulation_max_miss_m) continue;
+      members.push_back(c);
+    }
+    if (members.size() > 2) {
+      std::vector<LineOfSight> sub;
+      for (int k : members) sub.push_back(los[k]);
+      Fix better = Triangulate(sub);
+      if (better.ok) fix = better;
+    }
+    if (fix.max_miss_m > config_.triangulation_max_miss_m) continue;
+    // No track may already sit on this fix (a second stereo pair of a target already held).
+    bool held = false;
+    for (const Track& tr : tracks_) {
+      const Gaussian g = tr.filter->Estimate();
+      const Vec3 d = Vec3(g.x.head<3>()) - fix.r_Eci;
+      const Mat3 S = Mat3(g.P.topLeftCorner<3, 3>()) + fix.covariance;
+      if (d.dot(S.ldlt().solve(d)) < GateThreshold(config_.gate_probability, 3)) {
+        held = true;
+        break;
+      }
+    }
+    for (int k : members) taken[k] = 1;
+    if (held) continue;
+    Gaussian rv;
+    rv.t_s = t_s;
+    rv.x = StateVector::Zero(6);
+    rv.x.head<3>() = fix.r_Eci;
+    rv.x.tail<3>() = core::kEarthOmega_radps * Vec3::UnitZ().cross(fix.r_Eci);
+    rv.P = StateMatrix::Zero(6, 6);
+    rv.P.topLeftCorner<3, 3>() = fix.covariance;
+    rv.P.bottomRightCorner<3, 3>() =
+        Mat3::Identity() * config_.init_velocity_sigma_mps * config_.init_velocity_sigma_mps;
+    std::vector<int> detections;
+    for (int k : members) detections.push_back(lines[k]->detection_index);
+    StartTrack(rv, "triangulation", detections);
+  }
+}
+
+void Tracker::ManageTracks(double t_s) {
+  for (Track& tr : tracks_) {
+    // Born this frame: the birth frame is the first of the window.
+    if (tr.t_born_s != t_s) ++tr.frames_since_birth;
+    const Gaussian g = tr.filter->Estimate();
+    const Eigen::SelfAdjointEigenSolver<Mat3> es(Mat3(g.P.topLeftCorner<3, 3>()),
+                                                 Eigen::EigenvaluesOnly);
+    const double sigma_pos = std::sqrt(std::max(0.0, es.eigenvalues().maxCoeff()));
+    if (tr.status == TrackStatus::kTentative) {
+      if (tr.hits >= config_.confirm_hits) {
+        tr.status = TrackStatus::kConfirmed;
+        tr.t_confirmed_s = t_s;
+      } else {
+        const int used = tr.frames_since_birth + 1;  // frames of the window spent, birth included
+        if (used >= config_.confirm_window ||
+            tr.hits + (config_.confirm_window - used) < config_.confirm_hits)
+          tr.status = TrackStatus::kDeleted;
+      }
+    } else if (t_s - tr.t_last_update_s > config_.coast_limit_s) {
+      tr.status = TrackStatus::kDeleted;
+    }
+    if (!std::isfinite(sigma_pos) || sigma_pos > config_.max_position_sigma_m)
+      tr.status = TrackStatus::kDeleted;
+  }
+  // Duplicates: of two tracks on one target, keep the confirmed, then the older.
+  const double gate = config_.duplicate_gate;
+  for (size_t a = 0; a < tracks_.size(); ++a) {
+    if (tracks_[a].status == TrackStatus::kDeleted) continue;
+    const Gaussian ga = tracks_[a].filter->Estimate();
+    for (size_t b = a + 1; b < tracks_.size(); ++b) {
+      if (tracks_[b].status == TrackStatus::kDeleted) continue;
+      const Gaussian gb = tracks_[b].filter->Estimate();
+      const Vec3 d = Vec3(ga.x.head<3>()) - Vec3(gb.x.head<3>());
+      const Mat3 S = Mat3(ga.P.topLeftCorner<3, 3>()) + Mat3(gb.P.topLeftCorner<3, 3>());
+      if (d.squaredNorm() > 100.0 * S.trace()) continue;  // cheap reject
+      if (d.dot(S.ldlt().solve(d)) > gate) continue;
+      const Vec3 dv = Vec3(ga.x.tail<3>()) - Vec3(gb.x.tail<3>());
+      const Mat3 Sv = Mat3(ga.P.bottomRightCorner<3, 3>()) + Mat3(gb.P.bottomRightCorner<3, 3>());
+      if (dv.dot(Sv.ldlt().solve(dv)) > gate) continue;
+      const bool a_wins = (tracks_[a].status == TrackStatus::kConfirmed) !=
+                                  (tracks_[b].status == TrackStatus::kConfirmed)
+                              ? tracks_[a].status == TrackStatus::kConfirmed
+                              : tracks_[a].id < tracks_[b].id;
+      (a_wins ? tracks_[b] : tracks_[a]).status = TrackStatus::kDeleted;
+      if (!a_wins) break;
+    }
+  }
+  tracks_.erase(std::remove_if(tracks_.begin(), tracks_.end(),
+                               [](const Track& tr) { return tr.status == TrackStatus::kDeleted; }),
+                tracks_.end());
+}
+
+std::vector<TrackView> Tracker::View(double t_s, bool include_tentative) const {
+  std::vector<TrackView> out;
+  for (const Track& tr : tracks_) {
+    if (!include_tentative && tr.status != TrackStatus::kConfirmed) continue;
+    std::unique_ptr<TrackFilter> f = tr.filter->Clone();
+    if (t_s > f->Time()) f->Predict(t_s);
+    out.push_back({tr.id, tr.status, f->Estimate(), f->ModeNames(), f->ModeProbabilities(),
+                   tr.t_last_update_s});
+  }
+  return out;
+}
+
+std::vector<TrackUpdateLog> Tracker::TakeUpdateLog() {
+  std::vector<TrackUpdateLog> out;
+  out.swap(log_);
+  return out;
+}
+
+}  // namespace hyperdef::tracking
