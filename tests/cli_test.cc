@@ -1,6 +1,7 @@
 // End-to-end tests of the command line: exit codes, error messages, outputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -117,11 +118,61 @@ TEST(Cli, RunWritesSummaryAndTruth) {
     EXPECT_EQ(e.path().filename().string().rfind(".", 0), std::string::npos) << "temp file left";
 }
 
+// The regional example with its tracker: tracks.csv, assessment.json and the summary's tracking
+// block are written and hold what docs/outputs.md promises.
+TEST(Cli, RunWithTrackerWritesTracksAndAssessment) {
+  const fs::path out = TempDir("track") / "out";
+  const auto r = RunCli("run " + Scenario("regional.yaml") + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("tracker:"), std::string::npos) << r.output;
+  std::ifstream in(out / "summary.json");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_TRUE(j.contains("tracking"));
+  const auto& t = j["tracking"];
+  EXPECT_EQ(t["filter"], "imm");
+  ASSERT_EQ(t["threats"].size(), 3u);
+  for (const auto& m : t["threats"]) {
+    for (const char* k : {"custody_fraction", "time_to_confirmed_track_s", "rmse_position_m",
+                          "nees", "track_breaks", "id_swaps", "fire_control_fraction"})
+      EXPECT_TRUE(m.contains(k)) << k;
+    EXPECT_GT(m["custody_fraction"].get<double>(), 0.3) << m["threat_id"];
+  }
+  std::ifstream csv(out / "tracks.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("t_s,track_id,status,x_ecef_m", 0), 0u) << header;
+  EXPECT_NE(header.find("scored_truth_id"), std::string::npos);
+  int confirmed = 0;
+  while (std::getline(csv, line)) confirmed += line.find(",confirmed,") != std::string::npos;
+  EXPECT_GT(confirmed, 500);
+  // detections.csv: every row has the header's columns (IR and radar rows alike).
+  std::ifstream dcsv(out / "detections.csv");
+  std::getline(dcsv, header);
+  const auto fields = [](const std::string& l) { return std::count(l.begin(), l.end(), ',') + 1; };
+  int rows = 0;
+  while (std::getline(dcsv, line)) {
+    ASSERT_EQ(fields(line), fields(header)) << line;
+    ++rows;
+  }
+  EXPECT_GT(rows, 1000);
+  std::ifstream ain(out / "assessment.json");
+  const nlohmann::json a = nlohmann::json::parse(ain);
+  ASSERT_EQ(a["assets"].size(), 2u);
+  bool impact = false, footprint = false;
+  for (const auto& e : a["assessments"]) {
+    impact |= e.contains("impact") && !e["impact"].is_null();
+    footprint |= e.contains("footprint");
+  }
+  EXPECT_TRUE(impact) << "no ballistic track got an impact prediction";
+  EXPECT_TRUE(footprint) << "no glider track got a footprint";
+}
+
 TEST(Cli, SameScenarioSameBytes) {
   const fs::path a = TempDir("det-a"), b = TempDir("det-b");
   ASSERT_EQ(RunCli("run -q " + Scenario("regional.yaml") + " --out " + a.string()).code, 0);
   ASSERT_EQ(RunCli("run -q " + Scenario("regional.yaml") + " --out " + b.string()).code, 0);
-  for (const char* f : {"summary.json", "truth.csv", "detections.csv"}) {
+  for (const char* f : {"summary.json", "truth.csv", "detections.csv", "tracks.csv",
+                        "track_errors.csv", "set_metrics.csv", "assessment.json"}) {
     std::ifstream fa(a / f), fb(b / f);
     std::stringstream sa, sb;
     sa << fa.rdbuf();

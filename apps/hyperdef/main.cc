@@ -39,6 +39,20 @@ void PrintRunSummary(const sim::ScenarioSpec& spec, const sim::RunResult& result
                  ts.first_detection_s, ts.frames_detected, ts.frames_stereo);
     }
   }
+  if (result.tracking) {
+    const sim::TrackingResult& t = *result.tracking;
+    fmt::print(
+        "  tracker: {} tracks started, {} confirmed, {} false; {} cued IR and {} radar looks\n",
+        t.tracks_initiated, t.metrics.confirmed_tracks, t.metrics.false_tracks, t.tasked_ir_looks,
+        t.tasked_radar_looks);
+    for (const tracking::TruthMetrics& m : t.metrics.truths) {
+      fmt::print(
+          "    {:<12} confirmed {:.0f} s after launch, custody {:.0f} % ({:.0f} % while stereo), "
+          "RMSE {:.0f} m, class right after {:.0f} s\n",
+          m.truth_id, m.time_to_confirm_s, 100.0 * m.custody_fraction,
+          100.0 * m.custody_masked_fraction, m.rmse_position_m, m.time_to_correct_class_s);
+    }
+  }
 }
 
 int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
@@ -51,8 +65,11 @@ int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
   if (!quiet) {
     PrintRunSummary(spec, result);
     fmt::print(
-        "wrote {}/summary.json{}{} in {:.2f} s\n", out_dir, spec.outputs.truth ? ", truth.csv" : "",
-        result.sensing.stats.empty() || !spec.outputs.detections ? "" : ", detections.csv", wall);
+        "wrote {}/summary.json{}{}{} in {:.2f} s\n", out_dir,
+        spec.outputs.truth ? ", truth.csv" : "",
+        result.sensing.stats.empty() || !spec.outputs.detections ? "" : ", detections.csv",
+        result.tracking ? ", tracks.csv, track_errors.csv, set_metrics.csv, assessment.json" : "",
+        wall);
   }
   return 0;
 }

@@ -140,7 +140,7 @@ void WriteDetectionsCsv(const sim::SensingResult& sensing, std::ostream& out) {
       const sensors::LosMeasurement& m = d.los;
       const double sigma = std::sqrt(std::max(0.0, 0.5 * m.u_covariance.trace()));
       out << fmt::format(
-          "{:.2f},{:.3f},{:.3f},{:.3f},{:.2f},{:.9f},{:.9f},{:.9f},{:.3e},,,,,,,{}\n",
+          "{:.2f},{:.3f},{:.3f},{:.3f},{:.2f},{:.9f},{:.9f},{:.9f},{:.3e},,,,,,,,{}\n",
           10.0 * std::log10(std::max(m.snr, 1e-30)), m.sat_r_Ecef.x(), m.sat_r_Ecef.y(),
           m.sat_r_Ecef.z(), m.sat_position_sigma_m, m.u_Ecef.x(), m.u_Ecef.y(), m.u_Ecef.z(), sigma,
           d.tasked ? "narrow" : "wide");

@@ -41,6 +41,14 @@ void Perpendiculars(const Vec3& u, Vec3* e1, Vec3* e2) {
   *e2 = u.cross(*e1);
 }
 
+// Expected SNR: irradiance over the mode's noise-equivalent irradiance (x clutter factor).
+double Snr(const SpaceIrSpec& spec, double irradiance_W_per_m2, bool los_ends_on_earth,
+           bool tasked) {
+  double nei = tasked ? spec.narrow_field_nei_W_per_m2 : spec.wide_field_nei_W_per_m2;
+  if (los_ends_on_earth) nei *= spec.clutter_nei_factor;
+  return irradiance_W_per_m2 / nei;
+}
+
 Vec3 ReportedPosition(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, core::RandomStream& rng) {
   const double s = spec.position_knowledge_sigma_m;
   // Three separate statements: argument evaluation order is unspecified in C++.
@@ -128,13 +136,18 @@ double PlanckBandRadiance_W_per_m2_sr(double lambda_lo_m, double lambda_hi_m,
 }
 
 double TargetIntensity_W_per_sr(const SpaceIrSpec& spec, const TargetTruth& target) {
+  return TargetIntensity_W_per_sr(
+      spec, target,
+      PlanckBandRadiance_W_per_m2_sr(spec.band_lo_m, spec.band_hi_m, target.surface_temperature_K));
+}
+
+double TargetIntensity_W_per_sr(const SpaceIrSpec& spec, const TargetTruth& target,
+                                double band_radiance_W_per_m2_sr) {
   double intensity = 0.0;
   if (target.thrust_N > 0.0)
     intensity += spec.plume_intensity_per_thrust_W_per_sr_N * target.thrust_N;
   // Graybody Lambertian area: I = eps * A * L_band(T) = eps * A / pi * M_band(T).
-  intensity +=
-      target.emissivity * target.radiating_area_m2 *
-      PlanckBandRadiance_W_per_m2_sr(spec.band_lo_m, spec.band_hi_m, target.surface_temperature_K);
+  intensity += target.emissivity * target.radiating_area_m2 * band_radiance_W_per_m2_sr;
   return intensity;
 }
 
@@ -164,11 +177,36 @@ IrLookGeometry EvaluateIrLook(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef,
   const double intensity =
       intensity_W_per_sr ? *intensity_W_per_sr : TargetIntensity_W_per_sr(spec, target);
   g.irradiance_W_per_m2 = IrradianceAtAperture_W_per_m2(intensity, g.range_m);
-  double nei = tasked ? spec.narrow_field_nei_W_per_m2 : spec.wide_field_nei_W_per_m2;
-  if (g.los_ends_on_earth) nei *= spec.clutter_nei_factor;
-  g.snr = g.irradiance_W_per_m2 / nei;
+  g.snr = Snr(spec, g.irradiance_W_per_m2, g.los_ends_on_earth, tasked);
   g.pd = GaussianQ(spec.snr_threshold - g.snr);
   return g;
+}
+
+double VisibleIrSnr(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, const Vec3& target_r_Ecef,
+                    double range_m, double intensity_W_per_sr, bool tasked) {
+  return Snr(spec, IrradianceAtAperture_W_per_m2(intensity_W_per_sr, range_m),
+             LineOfSightEndsOnEarth(sat_r_Ecef, target_r_Ecef), tasked);
+}
+
+void FillIrMeasurement(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, const TargetTruth& target,
+                       double range_m, double measured_snr, bool tasked, core::RandomStream& rng,
+                       LosMeasurement* m) {
+  const Vec3 u_true = (target.r_Ecef - sat_r_Ecef) / range_m;
+  Vec3 e1, e2;
+  Perpendiculars(u_true, &e1, &e2);
+  const double sigma = tasked ? spec.narrow_field_angle_sigma_rad : spec.angle_sigma_rad;
+  const double n1 = rng.Normal(0.0, sigma);
+  const double n2 = rng.Normal(0.0, sigma);
+  m->t_s = target.t_s;
+  m->sensor_id = spec.id;
+  m->u_Ecef = (u_true + n1 * e1 + n2 * e2).normalized();
+  m->u_covariance =
+      sigma * sigma * (Eigen::Matrix3d::Identity() - m->u_Ecef * m->u_Ecef.transpose());
+  m->sat_r_Ecef = ReportedPosition(spec, sat_r_Ecef, rng);
+  m->sat_position_sigma_m = spec.position_knowledge_sigma_m;
+  m->snr = measured_snr;
+  m->truth_id = target.id;
+  m->false_alarm = false;
 }
 
 std::optional<LosMeasurement> IrLook(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef,
@@ -180,23 +218,8 @@ std::optional<LosMeasurement> IrLook(const SpaceIrSpec& spec, const Vec3& sat_r_
   if (!g.Visible()) return std::nullopt;
   const double measured_snr = g.snr + rng.Normal();
   if (!(measured_snr > spec.snr_threshold)) return std::nullopt;
-
-  const Vec3 u_true = (target.r_Ecef - sat_r_Ecef) / g.range_m;
-  Vec3 e1, e2;
-  Perpendiculars(u_true, &e1, &e2);
-  const double sigma = tasked ? spec.narrow_field_angle_sigma_rad : spec.angle_sigma_rad;
-  const double n1 = rng.Normal(0.0, sigma);
-  const double n2 = rng.Normal(0.0, sigma);
   LosMeasurement m;
-  m.t_s = target.t_s;
-  m.sensor_id = spec.id;
-  m.u_Ecef = (u_true + n1 * e1 + n2 * e2).normalized();
-  m.u_covariance = sigma * sigma * (Eigen::Matrix3d::Identity() - m.u_Ecef * m.u_Ecef.transpose());
-  m.sat_r_Ecef = ReportedPosition(spec, sat_r_Ecef, rng);
-  m.sat_position_sigma_m = spec.position_knowledge_sigma_m;
-  m.snr = measured_snr;
-  m.truth_id = target.id;
-  m.false_alarm = false;
+  FillIrMeasurement(spec, sat_r_Ecef, target, g.range_m, measured_snr, tasked, rng, &m);
   return m;
 }
 
@@ -259,9 +282,9 @@ void IrVisibilityCuller::SetSatellites(const std::vector<Vec3>& sats_r_Ecef) {
   max_sat_horizon_rad_ = std::acos(horizon_radius_m_ / max_r);
 }
 
-void IrVisibilityCuller::Candidates(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef,
-                                    std::vector<int>* out) const {
-  out->clear();
+template <class Emit>
+void IrVisibilityCuller::Cull(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef,
+                              Emit emit) const {
   const double rt = target_r_Ecef.norm();
   // Below the inner sphere means below the grazing ellipsoid: no line of sight at all.
   if (rt < horizon_radius_m_) return;
@@ -275,6 +298,9 @@ void IrVisibilityCuller::Candidates(const Vec3& target_r_Ecef, const Vec3* sun_d
   const double* ux = ux_.data();
   const double* uy = uy_.data();
   const double* uz = uz_.data();
+  // Settled margins (IrCandidate): relative 1e-9 on cos^2 of the off-nadir angle and on the
+  // cosine of the angle to the Sun, far above the ~1e-15 by which the two forms may round apart.
+  constexpr double kMargin = 1e-9;
   for (size_t i = 0; i < n; ++i) {
     if (ux[i] * tx + uy[i] * ty + uz[i] * tz < cos_lambda) continue;
     const Vec3& r = r_[i];
@@ -286,9 +312,32 @@ void IrVisibilityCuller::Candidates(const Vec3& target_r_Ecef, const Vec3* sun_d
         cos2_for_ >= 0.0 ? (q >= 0.0 && q * q >= rhs2) : (q >= 0.0 || q * q <= rhs2);
     if (!in_for) continue;
     if (!SegmentClearsEllipsoid(r, target_r_Ecef, grazing_altitude_m_)) continue;
-    if (sun_dir_Ecef != nullptr && los.dot(*sun_dir_Ecef) > cos_sun_ * los.norm()) continue;
-    out->push_back(static_cast<int>(i));
+    const double range_m = los.norm();
+    bool settled = cos2_for_ >= 0.0 ? (q > 0.0 && q * q > rhs2 * (1.0 + kMargin))
+                                    : (q > 0.0 || q * q < rhs2 * (1.0 - kMargin));
+    if (sun_dir_Ecef != nullptr) {
+      const double c = los.dot(*sun_dir_Ecef);
+      if (c > cos_sun_ * range_m) continue;
+      settled = settled && c < (cos_sun_ - kMargin) * range_m;
+    } else {
+      settled = false;
+    }
+    emit(static_cast<int>(i), range_m, settled);
   }
+}
+
+void IrVisibilityCuller::Candidates(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef,
+                                    std::vector<int>* out) const {
+  out->clear();
+  Cull(target_r_Ecef, sun_dir_Ecef, [out](int i, double, bool) { out->push_back(i); });
+}
+
+void IrVisibilityCuller::Candidates(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef,
+                                    std::vector<IrCandidate>* out) const {
+  out->clear();
+  Cull(target_r_Ecef, sun_dir_Ecef, [out](int i, double range_m, bool settled) {
+    out->push_back({i, range_m, settled});
+  });
 }
 
 std::vector<int> CandidateSatellites(const SpaceIrSpec& spec, const std::vector<Vec3>& sats_r_Ecef,

@@ -71,6 +71,11 @@ double PlanckBandRadiance_W_per_m2_sr(double lambda_lo_m, double lambda_hi_m, do
 // M_band(T) for a Lambertian area A, TargetTruth::radiating_area_m2 taken as the projected area).
 double TargetIntensity_W_per_sr(const SpaceIrSpec& spec, const TargetTruth& target);
 
+// The same with the hot body's band radiance L_band(T) (W/(m^2 sr)) given, e.g. kept from a
+// previous frame at the same surface temperature (bit for bit the form above).
+double TargetIntensity_W_per_sr(const SpaceIrSpec& spec, const TargetTruth& target,
+                                double band_radiance_W_per_m2_sr);
+
 // Irradiance at the aperture (W/m^2) = I / R^2. Atmospheric transmission above the grazing
 // altitude is taken as 1 (the grazing cut stands for the atmosphere).
 double IrradianceAtAperture_W_per_m2(double intensity_W_per_sr, double range_m);
@@ -122,6 +127,20 @@ std::optional<LosMeasurement> IrLook(const SpaceIrSpec& spec, const Vec3& sat_r_
                                      bool tasked, core::RandomStream& rng,
                                      std::optional<double> intensity_W_per_sr = std::nullopt);
 
+// The expected SNR of a look known to be visible (EvaluateIrLook's snr, same arithmetic):
+// irradiance I / R^2 over the noise-equivalent irradiance of the mode, times clutter_nei_factor
+// when the line of sight ends on the Earth. range_m = |target - sat| (m, > 0).
+double VisibleIrSnr(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, const Vec3& target_r_Ecef,
+                    double range_m, double intensity_W_per_sr, bool tasked);
+
+// The part of IrLook after a positive detection draw: angle noise (two N(0, sigma) draws, sigma
+// the narrow field's when `tasked`), then the ephemeris error (three N(0, position sigma) draws),
+// and every field of the report, written into *m (its strings' storage is reused).
+// range_m = |target - sat| (m, > 0); measured_snr is the draw that passed the threshold.
+void FillIrMeasurement(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, const TargetTruth& target,
+                       double range_m, double measured_snr, bool tasked, core::RandomStream& rng,
+                       LosMeasurement* m);
+
 // False alarms of one frame: Poisson(Q(threshold) * pixel_count) reports whose lines of sight are
 // uniform in solid angle over the field-of-regard cone. truth_id empty, false_alarm true.
 std::vector<LosMeasurement> IrFalseAlarms(const SpaceIrSpec& spec, double t_s,
@@ -134,14 +153,35 @@ std::vector<LosMeasurement> IrFalseAlarms(const SpaceIrSpec& spec, double t_s,
 // be within the sum of their horizon angles over the sphere of radius b + h_grazing, which lies
 // inside the grazing ellipsoid, so the test never rejects a visible pair (one dot product of unit
 // vectors); (2) the field-of-regard cone without a square root; only then (3) the exact test.
+//
+// The richer Candidates form also hands over what the cull computed, so that a look need not
+// establish it again (sim/sensing.cc): the range, and whether the pair is `settled`, i.e. its
+// field-of-regard and sun decisions lie far enough from their boundaries (relative margin 1e-9,
+// against round-off differences of ~1e-15) that EvaluateIrLook's own forms of the same
+// predicates (acos of the off-nadir cosine, the division in SunExcluded) must agree. The
+// line-of-sight test is the same SegmentClearsEllipsoid call in both. A settled pair is
+// therefore Visible() in EvaluateIrLook, bit for bit; an unsettled one (rare: on a cone's edge,
+// or no Sun direction given) must be looked at in full.
+struct IrCandidate {
+  int satellite = 0;     // index into the SetSatellites vector
+  double range_m = 0.0;  // |target - sat| (m), the same arithmetic as EvaluateIrLook's
+  bool settled = false;
+};
+
 class IrVisibilityCuller {
  public:
   explicit IrVisibilityCuller(const SpaceIrSpec& spec);
   void SetSatellites(const std::vector<Vec3>& sats_r_Ecef);
   // sun_dir_Ecef may be nullptr (no sun test). Indices into the SetSatellites vector, ascending.
   void Candidates(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef, std::vector<int>* out) const;
+  // The same candidates, in the same order, with their range and settled flag.
+  void Candidates(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef,
+                  std::vector<IrCandidate>* out) const;
 
  private:
+  template <class Emit>
+  void Cull(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef, Emit emit) const;
+
   double grazing_altitude_m_, cos2_for_, cos_sun_;
   double horizon_radius_m_;           // b + h_grazing
   double max_sat_horizon_rad_ = 0;    // largest acos(R/r_sat) of the batch

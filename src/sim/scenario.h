@@ -77,7 +77,7 @@ struct TrackerSpec {
   double glider_lift_to_drag = 2.6;
   double glider_ballistic_coefficient_kgpm2 = 13000.0;
   double ballistic_coefficient_kgpm2 = 5000.0;
-  int threat_samples = 32;               // track-state samples per asset threat probability
+  int threat_samples = 16;  // track-state samples per asset threat probability (sd <= 0.125)
   double fire_control_sigma_m = 1000.0;  // position 1-sigma counted as fire-control quality
 };
 

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 
+#include "core/error.h"
 #include "core/random.h"
 #include "orbits/j2_propagator.h"
 #include "sensors/line_of_sight.h"
@@ -59,7 +61,12 @@ void SetSignature(const threats::Trajectory& tr, const threats::ThreatSpec& spec
 
 bool TargetAt(const threats::Trajectory& tr, const threats::ThreatSpec& spec, double t_s,
               sensors::TargetTruth* target) {
-  size_t cursor = 1;
+  // Random access: start the interval search at the binary-search answer (the first sample at or
+  // after t_s), which IntervalEnd then accepts at once.
+  const auto it =
+      std::lower_bound(tr.samples.begin(), tr.samples.end(), t_s,
+                       [](const threats::TrajectorySample& a, double t) { return a.t_s < t; });
+  size_t cursor = std::max<size_t>(static_cast<size_t>(it - tr.samples.begin()), 1);
   if (!InterpolateTruth(tr, t_s, &cursor, target)) return false;
   SetSignature(tr, spec, target);
   return true;
@@ -88,7 +95,11 @@ struct ThreatCursor {
   sensors::TargetTruth target;
   std::uint64_t id_hash = 0;
   size_t cursor = 1;
-  ThreatSensingStats* stats = nullptr;  // of the current sensor
+  ThreatSensingStats* stats = nullptr;  // of the sensor owning the cursor
+  // Band radiance L_band(T) at the surface temperature it was last computed for (a body
+  // coasting in vacuum keeps its temperature from frame to frame; NaN: none yet).
+  double band_T_K = std::numeric_limits<double>::quiet_NaN();
+  double band_radiance = 0.0;
 };
 
 std::vector<ThreatCursor> MakeCursors(const ScenarioSpec& spec,
@@ -101,110 +112,213 @@ std::vector<ThreatCursor> MakeCursors(const ScenarioSpec& spec,
   return out;
 }
 
-// Each sensor appends its detections, in time order, to its own vector: frames advance and all
-// reports of a frame share its time.
-void SenseSpaceLayer(const ScenarioSpec& spec, const SpaceLayerSpec& layer,
-                     const std::vector<threats::Trajectory>& trajectories, std::uint64_t rep,
-                     std::vector<Detection>* out, SensorStats* stats_out) {
-  SensorStats& stats = *stats_out;
-  stats.sensor_id = layer.sensor.id;
-  stats.kind = "space_ir";
-  stats.platforms = static_cast<long>(layer.satellites.size());
-  const orbits::J2SecularBatch batch = layer.Propagator();
-  sensors::IrVisibilityCuller culler(layer.sensor);
+// Frame index of t_s for a sensor with frames k * step, k in [0, frames); -1 if t_s is none.
+long FrameIndex(double t_s, double step_s, long frames) {
+  const double k = std::nearbyint(t_s / step_s);
+  if (!(k >= 0.0 && k < static_cast<double>(frames))) return -1;
+  const long f = static_cast<long>(k);
+  return static_cast<double>(f) * step_s == t_s ? f : -1;
+}
+
+// Box-Muller (core::RandomStream::Normal): N = sqrt(-2 ln u1) cos(2 pi u2), u1 the stream's next
+// uniform, so |N| <= sqrt(-2 ln u1). A look whose expected SNR lies `gap` or more below the
+// threshold is a miss whenever u1 > u_min with sqrt(-2 ln u_min) < gap: snr + N cannot pass.
+// Checking that on a copy of the stream decides most hopeless looks with one uniform instead of a
+// normal (log, sqrt, sin, cos); the others draw as before, so every result is the same. Each
+// u_min leaves >= 0.005 between sqrt(-2 ln u_min) and its gap (sensing_test.cc checks the bounds
+// and the Box-Muller property they rest on).
+struct MissBound {
+  double gap, u_min;
+};
+constexpr MissBound kMissBounds[] = {{5.0, 1e-5}, {3.0, 0.012}, {2.0, 0.14}, {1.0, 0.61}};
+
+// True if the look's draw snr + rng.Normal() certainly stays at or below the threshold.
+bool CertainMiss(double snr, double threshold, const core::RandomStream& rng) {
+  const double gap = threshold - snr;
+  for (const MissBound& b : kMissBounds) {
+    if (gap >= b.gap) {
+      core::RandomStream probe = rng;
+      return probe.Uniform() > b.u_min;
+    }
+  }
+  return false;
+}
+
+void CountThreatFrame(ThreatCursor& th, SensorStats& stats, int seen, double t, bool stereo) {
+  if (!th.stats) th.stats = &stats.threats[th.target.id];
+  ThreatSensingStats& ts = *th.stats;
+  ts.detections += seen;
+  stats.detections += seen;
+  if (seen > 0) {
+    ++ts.frames_detected;
+    if (ts.first_detection_s < 0.0) ts.first_detection_s = t;
+  }
+  if (stereo && seen >= 2) ++ts.frames_stereo;
+}
+
+}  // namespace
+
+struct Sensing::LayerState {
+  const SpaceLayerSpec* layer = nullptr;
+  SensorStats* stats = nullptr;
+  long frames = 0;
+  orbits::J2SecularBatch batch;
+  sensors::IrVisibilityCuller culler;
   std::vector<std::uint64_t> sat_hash;
-  sat_hash.reserve(layer.satellites.size());
-  for (const orbits::Satellite& sat : layer.satellites) sat_hash.push_back(core::HashName(sat.id));
-  std::vector<ThreatCursor> threats = MakeCursors(spec, trajectories);
-  std::vector<Vec3> sats;
-  std::vector<int> candidates;
-  const long frames = FrameCount(spec.duration_s, layer.sensor.frame_time_s);
-  for (long f = 0; f < frames; ++f) {
-    const double t = static_cast<double>(f) * layer.sensor.frame_time_s;
-    batch.PositionsEcef(spec.epoch, t, &sats);
-    culler.SetSatellites(sats);
-    const Vec3 sun = sensors::SunDirectionEcef(spec.epoch, t);
+  std::vector<ThreatCursor> threats;
+  std::vector<Vec3> sats;                        // scratch: positions of the frame
+  std::vector<sensors::IrCandidate> candidates;  // scratch: one threat's
+
+  explicit LayerState(const SpaceLayerSpec& l) : layer(&l), culler(l.sensor) {}
+};
+
+struct Sensing::RadarState {
+  const RadarSiteSpec* radar = nullptr;
+  SensorStats* stats = nullptr;
+  long frames = 0;
+  std::uint64_t radar_hash = 0;
+  std::vector<ThreatCursor> threats;
+};
+
+Sensing::Sensing(const ScenarioSpec& spec, const std::vector<threats::Trajectory>& trajectories,
+                 std::uint64_t replication)
+    : spec_(spec), trajectories_(trajectories), replication_(replication) {
+  HYPERDEF_ASSERT(trajectories.size() <= spec.threats.size());
+  stats_.resize(spec.space_layers.size() + spec.radars.size());
+  layers_.reserve(spec.space_layers.size());
+  radars_.reserve(spec.radars.size());
+  size_t k = 0;
+  for (const SpaceLayerSpec& layer : spec.space_layers) {
+    LayerState& st = layers_.emplace_back(layer);
+    st.stats = &stats_[k++];
+    st.stats->sensor_id = layer.sensor.id;
+    st.stats->kind = "space_ir";
+    st.stats->platforms = static_cast<long>(layer.satellites.size());
+    st.frames = FrameCount(spec.duration_s, layer.sensor.frame_time_s);
+    st.batch = layer.Propagator();
+    st.sat_hash.reserve(layer.satellites.size());
+    for (const orbits::Satellite& sat : layer.satellites) {
+      st.sat_hash.push_back(core::HashName(sat.id));
+    }
+    st.threats = MakeCursors(spec, trajectories);
+  }
+  for (const RadarSiteSpec& radar : spec.radars) {
+    RadarState& st = radars_.emplace_back();
+    st.radar = &radar;
+    st.stats = &stats_[k++];
+    st.stats->sensor_id = radar.radar.id;
+    st.stats->kind = "radar";
+    st.stats->platforms = 1;
+    st.frames = FrameCount(spec.duration_s, radar.radar.revisit_s);
+    st.radar_hash = core::HashName(radar.radar.id);
+    st.threats = MakeCursors(spec, trajectories);
+  }
+}
+
+Sensing::~Sensing() = default;
+
+std::vector<double> Sensing::FrameTimes() const {
+  std::vector<double> t;
+  auto add = [&t](double step_s, long frames) {
+    for (long f = 0; f < frames; ++f) t.push_back(static_cast<double>(f) * step_s);
+  };
+  for (const LayerState& st : layers_) add(st.layer->sensor.frame_time_s, st.frames);
+  for (const RadarState& st : radars_) add(st.radar->radar.revisit_s, st.frames);
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
+}
+
+void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
+  const std::uint64_t seed = spec_.seed, rep = replication_;
+  std::optional<Vec3> sun_dir;  // the ERFA ephemeris once per frame time, shared by the layers
+  for (LayerState& st : layers_) {
+    const sensors::SpaceIrSpec& sensor = st.layer->sensor;
+    const long f = FrameIndex(t, sensor.frame_time_s, st.frames);
+    if (f < 0) continue;
+    SensorStats& stats = *st.stats;
+    const std::vector<orbits::Satellite>& satellites = st.layer->satellites;
+    st.batch.PositionsEcef(spec_.epoch, t, &st.sats);
+    st.culler.SetSatellites(st.sats);
+    if (!sun_dir) sun_dir = sensors::SunDirectionEcef(spec_.epoch, t);
+    const Vec3& sun = *sun_dir;
     ++stats.frames;
-    for (ThreatCursor& th : threats) {
+    for (size_t k = 0; k < st.threats.size(); ++k) {
+      ThreatCursor& th = st.threats[k];
       const sensors::TargetTruth& target = th.target;
-      if (!InterpolateTruth(trajectories[&th - threats.data()], t, &th.cursor, &th.target)) {
-        continue;
+      if (!InterpolateTruth(trajectories_[k], t, &th.cursor, &th.target)) continue;
+      st.culler.Candidates(target.r_Ecef, &sun, &st.candidates);
+      stats.visible_pairs += static_cast<long>(st.candidates.size());
+      if (st.candidates.empty()) continue;
+      // The band integral once per target and frame (and not again while the temperature stays),
+      // shared by every satellite's look.
+      if (!(target.surface_temperature_K == th.band_T_K)) {
+        th.band_T_K = target.surface_temperature_K;
+        th.band_radiance = sensors::PlanckBandRadiance_W_per_m2_sr(
+            sensor.band_lo_m, sensor.band_hi_m, target.surface_temperature_K);
       }
-      culler.Candidates(target.r_Ecef, &sun, &candidates);
-      stats.visible_pairs += static_cast<long>(candidates.size());
-      if (candidates.empty()) continue;
-      const double intensity = sensors::TargetIntensity_W_per_sr(layer.sensor, target);
+      const double intensity = sensors::TargetIntensity_W_per_sr(sensor, target, th.band_radiance);
       const std::uint64_t purpose = LookPurpose(kIrLook, th.id_hash, f);
       int seen = 0;
-      for (int c : candidates) {
-        const size_t ci = static_cast<size_t>(c);
-        core::RandomStream rng(spec.seed, rep, sat_hash[ci], purpose);
-        auto m = sensors::IrLook(layer.sensor, sats[ci], target, sun, false, rng, intensity);
-        if (!m) continue;
+      for (const sensors::IrCandidate& c : st.candidates) {
+        const size_t ci = static_cast<size_t>(c.satellite);
+        const Vec3& sat_r = st.sats[ci];
+        core::RandomStream rng(seed, rep, st.sat_hash[ci], purpose);
+        // sensors::IrLook's steps, without establishing again what the cull settled
+        // (sensors::IrCandidate); an unsettled pair goes through EvaluateIrLook's own tests.
+        double snr;
+        if (c.settled) {
+          snr = sensors::VisibleIrSnr(sensor, sat_r, target.r_Ecef, c.range_m, intensity, false);
+        } else {
+          const sensors::IrLookGeometry g =
+              sensors::EvaluateIrLook(sensor, sat_r, target, sun, false, intensity);
+          if (!g.Visible()) continue;
+          snr = g.snr;
+        }
+        if (CertainMiss(snr, sensor.snr_threshold, rng)) continue;
+        const double measured_snr = snr + rng.Normal();
+        if (!(measured_snr > sensor.snr_threshold)) continue;
         ++seen;
         Detection& d = out->emplace_back();
         d.t_s = t;
-        d.sensor_id = layer.sensor.id;
-        d.platform_id = layer.satellites[ci].id;
+        d.sensor_id = sensor.id;
+        d.platform_id = satellites[ci].id;
         d.is_radar = false;
-        d.los = std::move(*m);
-        d.los.sensor_id = layer.sensor.id;
+        sensors::FillIrMeasurement(sensor, sat_r, target, c.range_m, measured_snr, false, rng,
+                                   &d.los);
       }
-      if (!th.stats) th.stats = &stats.threats[target.id];
-      ThreatSensingStats& ts = *th.stats;
-      ts.detections += seen;
-      stats.detections += seen;
-      if (seen > 0) {
-        ++ts.frames_detected;
-        if (ts.first_detection_s < 0.0) ts.first_detection_s = t;
-      }
-      if (seen >= 2) ++ts.frames_stereo;
+      CountThreatFrame(th, stats, seen, t, true);
     }
     const std::uint64_t fa_purpose = LookPurpose(kIrFalseAlarms, kNoThreat, f);
-    for (size_t c = 0; c < sats.size(); ++c) {
-      core::RandomStream rng(spec.seed, rep, sat_hash[c], fa_purpose);
-      for (sensors::LosMeasurement& m : sensors::IrFalseAlarms(layer.sensor, t, sats[c], rng)) {
+    for (size_t c = 0; c < st.sats.size(); ++c) {
+      core::RandomStream rng(seed, rep, st.sat_hash[c], fa_purpose);
+      for (sensors::LosMeasurement& m : sensors::IrFalseAlarms(sensor, t, st.sats[c], rng)) {
         Detection& d = out->emplace_back();
         d.t_s = t;
-        d.sensor_id = layer.sensor.id;
-        d.platform_id = layer.satellites[c].id;
+        d.sensor_id = sensor.id;
+        d.platform_id = satellites[c].id;
         d.is_radar = false;
         d.los = std::move(m);
-        d.los.sensor_id = layer.sensor.id;
+        d.los.sensor_id = sensor.id;
         ++stats.false_alarms;
       }
     }
   }
-}
-
-void SenseRadar(const ScenarioSpec& spec, const RadarSiteSpec& radar,
-                const std::vector<threats::Trajectory>& trajectories, std::uint64_t rep,
-                std::vector<Detection>* out, SensorStats* stats_out) {
-  SensorStats& stats = *stats_out;
-  stats.sensor_id = radar.radar.id;
-  stats.kind = "radar";
-  stats.platforms = 1;
-  const std::uint64_t radar_hash = core::HashName(radar.radar.id);
-  std::vector<ThreatCursor> threats = MakeCursors(spec, trajectories);
-  const long frames = FrameCount(spec.duration_s, radar.radar.revisit_s);
-  for (long f = 0; f < frames; ++f) {
-    const double t = static_cast<double>(f) * radar.radar.revisit_s;
+  for (RadarState& st : radars_) {
+    const RadarSiteSpec& radar = *st.radar;
+    const long f = FrameIndex(t, radar.radar.revisit_s, st.frames);
+    if (f < 0) continue;
+    SensorStats& stats = *st.stats;
     Vec3 v_site;
     const earth::Geodetic site = radar.SiteAt(t, &v_site);
     ++stats.frames;
-    for (ThreatCursor& th : threats) {
-      if (!InterpolateTruth(trajectories[&th - threats.data()], t, &th.cursor, &th.target)) {
-        continue;
-      }
-      core::RandomStream rng(spec.seed, rep, radar_hash, LookPurpose(kRadarLook, th.id_hash, f));
+    for (size_t k = 0; k < st.threats.size(); ++k) {
+      ThreatCursor& th = st.threats[k];
+      if (!InterpolateTruth(trajectories_[k], t, &th.cursor, &th.target)) continue;
+      core::RandomStream rng(seed, rep, st.radar_hash, LookPurpose(kRadarLook, th.id_hash, f));
       auto m = sensors::RadarLook(radar.radar, site, th.target, rng, v_site);
       if (!m) continue;
-      if (!th.stats) th.stats = &stats.threats[th.target.id];
-      ThreatSensingStats& ts = *th.stats;
-      ++ts.detections;
-      ++ts.frames_detected;
-      if (ts.first_detection_s < 0.0) ts.first_detection_s = t;
-      ++stats.detections;
+      CountThreatFrame(th, stats, 1, t, false);
       Detection& d = out->emplace_back();
       d.t_s = t;
       d.sensor_id = radar.radar.id;
@@ -213,8 +327,7 @@ void SenseRadar(const ScenarioSpec& spec, const RadarSiteSpec& radar,
       d.radar = std::move(*m);
       d.radar.sensor_id = radar.radar.id;
     }
-    core::RandomStream rng(spec.seed, rep, radar_hash,
-                           LookPurpose(kRadarFalseAlarms, kNoThreat, f));
+    core::RandomStream rng(seed, rep, st.radar_hash, LookPurpose(kRadarFalseAlarms, kNoThreat, f));
     for (sensors::RadarMeasurement& m : sensors::RadarFalseAlarms(radar.radar, t, rng)) {
       Detection& d = out->emplace_back();
       d.t_s = t;
@@ -228,58 +341,13 @@ void SenseRadar(const ScenarioSpec& spec, const RadarSiteSpec& radar,
   }
 }
 
-bool TimeOrdered(const std::vector<Detection>& v) {
-  return std::is_sorted(v.begin(), v.end(),
-                        [](const Detection& a, const Detection& b) { return a.t_s < b.t_s; });
-}
-
-}  // namespace
-
 SensingResult SenseScenario(const ScenarioSpec& spec,
                             const std::vector<threats::Trajectory>& trajectories,
                             std::uint64_t replication) {
+  Sensing sensing(spec, trajectories, replication);
   SensingResult out;
-  const size_t n_sensors = spec.space_layers.size() + spec.radars.size();
-  std::vector<std::vector<Detection>> runs(n_sensors);
-  out.stats.resize(n_sensors);
-  size_t k = 0;
-  for (const SpaceLayerSpec& layer : spec.space_layers) {
-    SenseSpaceLayer(spec, layer, trajectories, replication, &runs[k], &out.stats[k]);
-    ++k;
-  }
-  for (const RadarSiteSpec& radar : spec.radars) {
-    SenseRadar(spec, radar, trajectories, replication, &runs[k], &out.stats[k]);
-    ++k;
-  }
-  // Time order across sensors; within a time, scenario sensor order and generation order: what a
-  // stable sort by time of the sensors' concatenated outputs gives, done as a merge of the
-  // already time-ordered runs (each element moved once, not log2(n) times as by a sort).
-  for (std::vector<Detection>& run : runs) {
-    if (!TimeOrdered(run)) {
-      std::stable_sort(run.begin(), run.end(),
-                       [](const Detection& a, const Detection& b) { return a.t_s < b.t_s; });
-    }
-  }
-  if (n_sensors == 1) {
-    out.detections = std::move(runs[0]);
-    return out;
-  }
-  size_t total = 0;
-  for (const std::vector<Detection>& run : runs) total += run.size();
-  out.detections.reserve(total);
-  std::vector<size_t> head(n_sensors, 0);
-  while (out.detections.size() < total) {
-    double t_min = std::numeric_limits<double>::infinity();
-    for (size_t s = 0; s < n_sensors; ++s) {
-      if (head[s] < runs[s].size()) t_min = std::min(t_min, runs[s][head[s]].t_s);
-    }
-    for (size_t s = 0; s < n_sensors; ++s) {
-      std::vector<Detection>& run = runs[s];
-      while (head[s] < run.size() && run[head[s]].t_s <= t_min) {
-        out.detections.push_back(std::move(run[head[s]++]));
-      }
-    }
-  }
+  for (double t : sensing.FrameTimes()) sensing.SenseFrame(t, &out.detections);
+  out.stats = sensing.Stats();
   return out;
 }
 

@@ -56,8 +56,47 @@ struct SensingResult {
 bool TargetAt(const threats::Trajectory& trajectory, const threats::ThreatSpec& spec, double t_s,
               sensors::TargetTruth* target);
 
-// Every sensor of `spec` over [0, duration]. Random draws come from streams keyed by
-// (seed, replication, platform, purpose + threat + frame): results do not depend on loop order.
+// The warning modes of every sensor of a scenario (space IR wide field, radar search), frame by
+// frame: what a closed loop (tracking_run.h) consumes as the run goes, without materialising the
+// whole run. Holds, per sensor, the layer propagator and visibility culler, the per-threat truth
+// cursors and the hashed stream keys. Random draws come from streams keyed by (seed,
+// replication, platform, purpose + threat + frame index): a frame gives the same detections
+// whatever was sensed before it, so frames may be sensed in any order or skipped. `spec` and
+// `trajectories` (one per spec.threats entry, same order) must outlive the object.
+class Sensing {
+ public:
+  Sensing(const ScenarioSpec& spec, const std::vector<threats::Trajectory>& trajectories,
+          std::uint64_t replication = 0);
+  ~Sensing();
+  Sensing(const Sensing&) = delete;
+  Sensing& operator=(const Sensing&) = delete;
+
+  // Union of every sensor's frame times k * frame_time (k = 0, 1, ... while <= duration_s),
+  // ascending, equal doubles once.
+  std::vector<double> FrameTimes() const;
+
+  // Appends to *out (not cleared) the detections and false alarms of every sensor with a frame at
+  // exactly t_s (a FrameTimes() value; other times produce nothing): sensors in scenario order
+  // (space layers, then radars), each in generation order (threats in scenario order, then the
+  // frame's false alarms). Statistics accumulate: sense each frame once.
+  void SenseFrame(double t_s, std::vector<Detection>* out);
+
+  // One per sensor, scenario order, over the frames sensed so far.
+  const std::vector<SensorStats>& Stats() const { return stats_; }
+
+ private:
+  struct LayerState;
+  struct RadarState;
+  const ScenarioSpec& spec_;
+  const std::vector<threats::Trajectory>& trajectories_;
+  std::uint64_t replication_;
+  std::vector<LayerState> layers_;
+  std::vector<RadarState> radars_;
+  std::vector<SensorStats> stats_;
+};
+
+// Every sensor of `spec` over [0, duration]: Sensing::SenseFrame over FrameTimes() into one
+// vector, time-ordered, then sensor order, then generation order.
 SensingResult SenseScenario(const ScenarioSpec& spec,
                             const std::vector<threats::Trajectory>& trajectories,
                             std::uint64_t replication = 0);

@@ -101,6 +101,9 @@ class TrackingLoop {
   std::unordered_map<std::string, int> sensor_index_;
   std::vector<Detection> all_;  // warning and tasked detections, in processing (time) order
   long tasked_ir_ = 0, tasked_radar_ = 0;
+  std::vector<sensors::TargetTruth> targets_;  // this frame's truth, for the cued looks only
+  std::vector<char> flying_;
+  std::vector<double> intensity_;
   // Per-track history for the classifier: first time, highest altitude, last velocity samples.
   struct Features {
     double t_first_s = 0.0;
@@ -159,11 +162,11 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
     const Vec3 sun = sensors::SunDirectionEcef(spec_.epoch, t);
     std::vector<int> load(sats.size(), 0);
     std::set<std::pair<int, size_t>> looked;  // (satellite, threat) already looked at
-    std::vector<sensors::TargetTruth> targets(trajectories_.size());
-    std::vector<char> flying(trajectories_.size(), 0);
-    for (size_t k = 0; k < trajectories_.size(); ++k)
-      flying[k] = TargetAt(trajectories_[k], spec_.threats[k], t, &targets[k]);
+    const std::vector<sensors::TargetTruth>& targets = targets_;
+    const std::vector<char>& flying = flying_;
+    intensity_.assign(trajectories_.size(), -1.0);  // in-band intensity, once per target and frame
     std::vector<int> candidates;
+    const double cos_half = std::cos(s.narrow_field_half_angle_rad);
     for (const TrackView* cue : order) {
       const Vec3 r_pred = frame_.PositionEcef(Vec3(cue->rv.x.head<3>()), t);
       cullers_[l].Candidates(r_pred, &sun, &candidates);
@@ -180,17 +183,18 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
         const Vec3& sat = sats[static_cast<size_t>(c)];
         const Vec3 boresight = (r_pred - sat).normalized();
         for (size_t k = 0; k < trajectories_.size(); ++k) {
-          if (!flying[k] || !looked.insert({c, k}).second) continue;
-          const Vec3 u = (targets[k].r_Ecef - sat).normalized();
-          if (u.dot(boresight) < std::cos(s.narrow_field_half_angle_rad)) {
-            looked.erase({c, k});
+          if (!flying[k]) continue;
+          const Vec3 p_SatTgt = targets[k].r_Ecef - sat;
+          const double along = p_SatTgt.dot(boresight);
+          if (along <= 0.0 || along * along < cos_half * cos_half * p_SatTgt.squaredNorm())
             continue;
-          }
+          if (!looked.insert({c, k}).second) continue;  // another cue's field holds it too
           const orbits::Satellite& satellite = layer.satellites[static_cast<size_t>(c)];
           core::RandomStream rng(spec_.seed, rep_, core::HashName(satellite.id),
                                  LookPurpose("ir-tasked-look", targets[k].id, f));
           ++tasked_ir_;
-          auto m = sensors::IrLook(s, sat, targets[k], sun, true, rng);
+          if (intensity_[k] < 0.0) intensity_[k] = sensors::TargetIntensity_W_per_sr(s, targets[k]);
+          auto m = sensors::IrLook(s, sat, targets[k], sun, true, rng, intensity_[k]);
           if (!m) continue;
           m->sensor_id = s.id;
           Detection d{t, s.id, satellite.id, false, *m, {}};
@@ -231,8 +235,8 @@ void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
       ++used;
       const Vec3 boresight = (r_pred - site_Ecef).normalized();
       for (size_t k = 0; k < trajectories_.size(); ++k) {
-        sensors::TargetTruth target;
-        if (looked.count(k) || !TargetAt(trajectories_[k], spec_.threats[k], t, &target)) continue;
+        if (!flying_[k] || looked.count(k)) continue;
+        const sensors::TargetTruth& target = targets_[k];
         const Vec3 u = (target.r_Ecef - site_Ecef).normalized();
         if (u.dot(boresight) < std::cos(r.radar.beamwidth_rad)) continue;
         looked.insert(k);
@@ -252,7 +256,9 @@ void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
 
 TrackingResult TrackingLoop::Run() {
   TrackingResult result;
-  const std::vector<Detection>& warning = sensing_->detections;
+  // The warning detections are moved, in time order, into all_ together with the cued ones.
+  std::vector<Detection>& warning = sensing_->detections;
+  all_.reserve(warning.size() + warning.size() / 2);
   size_t cursor = 0;
   std::vector<Measurement> ms;
   std::vector<Detection> tasked;
@@ -260,17 +266,24 @@ TrackingResult TrackingLoop::Run() {
     ms.clear();
     // Warning-mode detections of this frame.
     while (cursor < warning.size() && warning[cursor].t_s < t - 1e-7) {
-      all_.push_back(warning[cursor]);  // (off-grid: cannot happen, kept for safety)
+      all_.push_back(std::move(warning[cursor]));  // (off-grid: cannot happen, kept for safety)
       ++cursor;
     }
     while (cursor < warning.size() && std::abs(warning[cursor].t_s - t) <= 1e-7) {
       ms.push_back(ToMeasurement(warning[cursor], static_cast<int>(all_.size())));
-      all_.push_back(warning[cursor]);
+      all_.push_back(std::move(warning[cursor]));
       ++cursor;
     }
     // Tasked looks cued by the confirmed tracks predicted to this frame.
     if (!tracker_.Tracks().empty()) {
+      tracker_.PredictTo(t);
       const std::vector<TrackView> cues = tracker_.View(t, false);
+      if (!cues.empty()) {  // the truth the cued sensors may see, interpolated once per frame
+        targets_.resize(trajectories_.size());
+        flying_.assign(trajectories_.size(), 0);
+        for (size_t k = 0; k < trajectories_.size(); ++k)
+          flying_[k] = TargetAt(trajectories_[k], spec_.threats[k], t, &targets_[k]);
+      }
       tasked.clear();
       TaskSpaceLayers(t, cues, &tasked);
       TaskRadars(t, cues, &tasked);
@@ -284,7 +297,7 @@ TrackingResult TrackingLoop::Run() {
       result.updates.push_back(std::move(u));
     if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
   }
-  while (cursor < warning.size()) all_.push_back(warning[cursor++]);
+  while (cursor < warning.size()) all_.push_back(std::move(warning[cursor++]));
   sensing_->detections = std::move(all_);
   result.tracks_initiated = tracker_.TracksInitiated();
   result.tasked_ir_looks = tasked_ir_;
@@ -387,6 +400,7 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
       assessment::FootprintOptions opt;
       opt.lift_to_drag = ts.glider_lift_to_drag;
       opt.beta_kgpm2 = ts.glider_ballistic_coefficient_kgpm2;
+      opt.step_s = 4.0;  // ray end points move < 1 km against 2 s steps, at half the cost
       a.footprint = assessment::ReachableFootprint(rv, frame_, t, opt);
       std::vector<assessment::AssetCircle> circles;
       for (const AssetSpec& asset : spec_.assets)
@@ -462,15 +476,25 @@ void TrackingLoop::Score(TrackingResult* result) const {
     result->rows[i].scored_truth_id = points[i].scored_truth_id;
 
   // Stereo mask: output times at which >= 2 satellites (any layer, wide field) detected a threat.
-  std::map<std::string, std::set<long long>> stereo;
-  {
-    std::map<std::pair<std::string, long long>, std::set<std::string>> seen;
-    for (const Detection& d : dets) {
-      if (d.is_radar || d.tasked || d.false_alarm()) continue;
-      seen[{d.truth_id(), std::llround(d.t_s * 1e3)}].insert(d.platform_id);
+  // Per threat, (time in ms, platform hash) pairs, sorted; a time with two distinct platforms
+  // counts.
+  std::unordered_map<std::string, size_t> threat_index;
+  for (size_t k = 0; k < trajectories_.size(); ++k) threat_index[trajectories_[k].threat_id] = k;
+  std::vector<std::vector<std::pair<long long, std::uint64_t>>> seen(trajectories_.size());
+  for (const Detection& d : dets) {
+    if (d.is_radar || d.tasked || d.false_alarm()) continue;
+    auto it = threat_index.find(d.truth_id());
+    if (it == threat_index.end()) continue;
+    seen[it->second].push_back({std::llround(d.t_s * 1e3), core::HashName(d.platform_id)});
+  }
+  std::vector<std::vector<long long>> stereo(trajectories_.size());
+  for (size_t k = 0; k < seen.size(); ++k) {
+    std::sort(seen[k].begin(), seen[k].end());
+    for (size_t i = 1; i < seen[k].size(); ++i) {
+      if (seen[k][i].first == seen[k][i - 1].first && seen[k][i].second != seen[k][i - 1].second &&
+          (stereo[k].empty() || stereo[k].back() != seen[k][i].first))
+        stereo[k].push_back(seen[k][i].first);
     }
-    for (const auto& [key, platforms] : seen)
-      if (platforms.size() >= 2) stereo[key.first].insert(key.second);
   }
   std::vector<tracking::ThreatInfo> infos;
   for (size_t k = 0; k < trajectories_.size(); ++k) {
@@ -485,7 +509,7 @@ void TrackingLoop::Score(TrackingResult* result) const {
         first = it->second.first_detection_s;
     }
     info.first_detection_time_s = first;
-    for (long long ms : stereo[info.id]) {
+    for (long long ms : stereo[k]) {
       const double t = static_cast<double>(ms) * 1e-3;
       info.custody_mask.push_back({t, t});
     }

@@ -33,7 +33,8 @@ Eigen::MatrixXd CutoffCosts(const std::vector<core::Vec3>& X, const std::vector<
   Eigen::MatrixXd cost(X.size(), Y.size());
   for (std::size_t j = 0; j < Y.size(); ++j) {
     for (std::size_t i = 0; i < X.size(); ++i) {
-      cost(i, j) = std::pow(std::min(c, (X[i] - Y[j]).norm()), p);
+      const double d = std::min(c, (X[i] - Y[j]).norm());
+      cost(i, j) = p == 2.0 ? d * d : std::pow(d, p);  // p = 2 is the usual order: skip pow()
     }
   }
   return cost;

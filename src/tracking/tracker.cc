@@ -105,10 +105,9 @@ std::unique_ptr<TrackFilter> Tracker::NewFilter(const Gaussian& rv) const {
 }
 
 void Tracker::ProcessFrame(double t_s, const std::vector<Measurement>& measurements) {
-  for (Track& tr : tracks_) {
-    tr.filter->Predict(t_s);
-    tr.updated_this_frame = false;
-  }
+  PredictTo(t_s);
+  for (Track& tr : tracks_) tr.updated_this_frame = false;
+  reach_.assign(tracks_.size(), Reach{});
   // Scans: one (sensor, platform) each, in sensor then platform order (deterministic).
   std::map<std::pair<int, int>, std::vector<const Measurement*>> scans;
   for (const Measurement& m : measurements) scans[{m.sensor_index, m.platform_index}].push_back(&m);
@@ -129,6 +128,27 @@ void Tracker::ProcessFrame(double t_s, const std::vector<Measurement>& measureme
   ManageTracks(t_s);
 }
 
+double Tracker::Gate(int dof) {
+  HYPERDEF_ASSERT(dof >= 1 && dof <= kMaxMeas);
+  double& g = gates_[static_cast<size_t>(dof)];
+  if (g == 0.0) g = GateThreshold(config_.gate_probability, dof);  // Boost quantile: once per dof
+  return g;
+}
+
+// The pre-gate's view of a track: predicted position and a generous reach around it. Cached for
+// the frame; a track's entry is refreshed after it is updated.
+const Tracker::Reach& Tracker::ReachOf(int i) {
+  Reach& e = reach_[static_cast<size_t>(i)];
+  if (!e.valid) {
+    const Gaussian g = tracks_[static_cast<size_t>(i)].filter->Estimate();
+    e.r = g.x.head<3>();
+    e.P = g.P.topLeftCorner<3, 3>();
+    e.reach_m = 6.0 * std::sqrt(g.P.topLeftCorner<3, 3>().trace()) + 5000.0;
+    e.valid = true;
+  }
+  return e;
+}
+
 void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::vector<char>* used) {
   const int n_tracks = static_cast<int>(tracks_.size());
   const int n_meas = static_cast<int>(scan.size());
@@ -136,76 +156,84 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   // Coarse pre-gate on position: a line of sight (or plot) farther from a track's predicted
   // position than a generous multiple of its position sigma plus the measurement's own lateral
   // error cannot pass the chi-square gate. Saves the innovation of far pairs.
-  std::vector<Vec3> r(n_tracks);
-  std::vector<double> reach(n_tracks);
-  for (int i = 0; i < n_tracks; ++i) {
-    const Gaussian g = tracks_[i].filter->Estimate();
-    r[i] = g.x.head<3>();
-    reach[i] = 6.0 * std::sqrt(g.P.topLeftCorner<3, 3>().trace()) + 5000.0;
-  }
-  const auto near = [&](int i, const Measurement& m) {
-    const Vec3 d = r[i] - m.sensor_r_Eci;
+  const auto near = [&](const Reach& t, const Measurement& m) {
+    const Vec3 d = t.r - m.sensor_r_Eci;
     if (m.kind == MeasKind::kLos) {
       const double along = d.dot(m.los_Eci);
       if (along <= 0.0) return false;
       const double lateral2 = d.squaredNorm() - along * along;
-      const double tol = reach[i] + 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1))) * along;
+      const double tol = t.reach_m + 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1))) * along;
       return lateral2 <= tol * tol;
     }
     if (m.kind == MeasKind::kRadar) {
       const double range_error = std::abs(d.norm() - m.z(0));
-      return range_error <= reach[i] + 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0);
+      return range_error <= t.reach_m + 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0);
     }
-    return (r[i] - m.z.head<3>()).norm() <= reach[i] + 10.0 * std::sqrt(m.R.trace());
+    return (t.r - m.z.head<3>()).norm() <= t.reach_m + 10.0 * std::sqrt(m.R.trace());
   };
   const int dof = static_cast<int>(scan.front()->z.size());
-  const double gate = GateThreshold(config_.gate_probability, dof);
-  Eigen::MatrixXd nis = Eigen::MatrixXd::Constant(n_tracks, n_meas, kInf);
-  Eigen::MatrixXd likelihood = Eigen::MatrixXd::Zero(n_tracks, n_meas);
-  bool any = false;
+  const double gate = Gate(dof);
+  // Gated pairs, then a compact problem over the tracks that have any.
+  std::vector<PairScratch>& pairs = pairs_;
+  pairs.clear();
   for (int i = 0; i < n_tracks; ++i) {
+    const Reach& t = ReachOf(i);
     for (int j = 0; j < n_meas; ++j) {
-      if (!near(i, *scan[j])) continue;
+      if (!near(t, *scan[j])) continue;
       const Innovation inn = tracks_[i].filter->Innovate(*scan[j]);
       if (!(inn.nis <= gate)) continue;
-      nis(i, j) = inn.nis;
-      likelihood(i, j) = std::exp(inn.log_likelihood);
-      any = true;
+      pairs.push_back({i, j, inn.nis, std::exp(inn.log_likelihood)});
     }
   }
-  if (!any) return;
+  if (pairs.empty()) return;
+  std::vector<int> rows;  // compact row -> track
+  for (const PairScratch& p : pairs)
+    if (rows.empty() || rows.back() != p.track) rows.push_back(p.track);
+  const int n_rows = static_cast<int>(rows.size());
+  Eigen::MatrixXd nis = Eigen::MatrixXd::Constant(n_rows, n_meas, kInf);
+  Eigen::MatrixXd likelihood = Eigen::MatrixXd::Zero(n_rows, n_meas);
+  for (int r = 0, k = 0; r < n_rows; ++r) {
+    for (; k < static_cast<int>(pairs.size()) && pairs[k].track == rows[r]; ++k) {
+      nis(r, pairs[k].meas) = pairs[k].nis;
+      likelihood(r, pairs[k].meas) = pairs[k].likelihood;
+    }
+  }
   if (config_.association == AssociationKind::kGnn) {
-    const std::vector<double> unassigned(n_tracks, gate);
+    const std::vector<double> unassigned(n_rows, gate);
     const std::vector<int> row_to_col = SolveGnn(nis, unassigned);
-    for (int i = 0; i < n_tracks; ++i) {
-      const int j = row_to_col[i];
+    for (int r = 0; r < n_rows; ++r) {
+      const int j = row_to_col[r];
       if (j < 0) continue;
+      const int i = rows[r];
       tracks_[i].filter->Update(*scan[j]);
+      reach_[static_cast<size_t>(i)].valid = false;
       (*used)[j] = 1;
-      LogUpdate(tracks_[i], scan[j]->t_s, scan[j]->detection_index, nis(i, j), dof);
+      LogUpdate(tracks_[i], scan[j]->t_s, scan[j]->detection_index, nis(r, j), dof);
     }
     return;
   }
   // JPDA: marginal association probabilities over the scan's feasible joint events.
-  const std::vector<double> pd(n_tracks, config_.jpda_pd);
+  const std::vector<double> pd(n_rows, config_.jpda_pd);
   const Eigen::MatrixXd beta =
       JpdaMarginals(likelihood, pd, config_.gate_probability, config_.jpda_clutter_density);
-  for (int i = 0; i < n_tracks; ++i) {
+  for (int r = 0; r < n_rows; ++r) {
     std::vector<const Measurement*> ms;
     std::vector<double> b;
     int best = -1;
     for (int j = 0; j < n_meas; ++j) {
-      if (likelihood(i, j) <= 0.0) continue;
+      if (likelihood(r, j) <= 0.0) continue;
       ms.push_back(scan[j]);
-      b.push_back(beta(i, j + 1));
-      if (best < 0 || beta(i, j + 1) > beta(i, best + 1)) best = j;
+      b.push_back(beta(r, j + 1));
+      if (best < 0 || beta(r, j + 1) > beta(r, best + 1)) best = j;
     }
     if (ms.empty()) continue;
-    tracks_[i].filter->UpdatePda(ms, b, beta(i, 0));
+    const int i = rows[r];
+    tracks_[i].filter->UpdatePda(ms, b, beta(r, 0));
+    reach_[static_cast<size_t>(i)].valid = false;
     for (int j = 0; j < n_meas; ++j)
-      if (likelihood(i, j) > 0.0) (*used)[j] = 1;
+      if (likelihood(r, j) > 0.0) (*used)[j] = 1;
     // The log names the most probable measurement (scoring needs one origin per update).
-    LogUpdate(tracks_[i], scan[best]->t_s, scan[best]->detection_index, nis(i, best), dof);
+    LogUpdate(tracks_[i], scan[best]->t_s, scan[best]->detection_index, nis(r, best), dof);
   }
 }
 
@@ -242,6 +270,7 @@ void Tracker::StartTrack(const Gaussian& rv, const char* how, const std::vector<
   tr.updated_this_frame = true;
   log_.push_back({rv.t_s, tr.id, detections, {}, {}});
   tracks_.push_back(std::move(tr));
+  reach_.push_back(Reach{});
 }
 
 void Tracker::InitiateFromRadar(const Measurement& m) {
@@ -328,11 +357,12 @@ void Tracker::InitiateFromLines(double t_s, const std::vector<const Measurement*
     if (fix.max_miss_m > config_.triangulation_max_miss_m) continue;
     // No track may already sit on this fix (a second stereo pair of a target already held).
     bool held = false;
-    for (const Track& tr : tracks_) {
-      const Gaussian g = tr.filter->Estimate();
-      const Vec3 d = Vec3(g.x.head<3>()) - fix.r_Eci;
-      const Mat3 S = Mat3(g.P.topLeftCorner<3, 3>()) + fix.covariance;
-      if (d.dot(S.ldlt().solve(d)) < GateThreshold(config_.gate_probability, 3)) {
+    for (int i = 0; i < static_cast<int>(tracks_.size()); ++i) {
+      const Reach& t = ReachOf(i);
+      const Vec3 d = t.r - fix.r_Eci;
+      if (d.norm() > t.reach_m + 10.0 * std::sqrt(fix.covariance.trace())) continue;
+      const Mat3 S = t.P + fix.covariance;
+      if (d.dot(S.ldlt().solve(d)) < Gate(3)) {
         held = true;
         break;
       }
@@ -378,14 +408,18 @@ void Tracker::ManageTracks(double t_s) {
     if (!std::isfinite(sigma_pos) || sigma_pos > config_.max_position_sigma_m)
       tr.status = TrackStatus::kDeleted;
   }
-  // Duplicates: of two tracks on one target, keep the confirmed, then the older.
+  // Duplicates: of two tracks on one target, keep the confirmed, then the older. Estimates are
+  // taken once per track (an IMM's moment matching is not free), then compared pairwise.
   const double gate = config_.duplicate_gate;
+  std::vector<Gaussian> est;
+  est.reserve(tracks_.size());
+  for (const Track& tr : tracks_) est.push_back(tr.filter->Estimate());
   for (size_t a = 0; a < tracks_.size(); ++a) {
     if (tracks_[a].status == TrackStatus::kDeleted) continue;
-    const Gaussian ga = tracks_[a].filter->Estimate();
+    const Gaussian& ga = est[a];
     for (size_t b = a + 1; b < tracks_.size(); ++b) {
       if (tracks_[b].status == TrackStatus::kDeleted) continue;
-      const Gaussian gb = tracks_[b].filter->Estimate();
+      const Gaussian& gb = est[b];
       const Vec3 d = Vec3(ga.x.head<3>()) - Vec3(gb.x.head<3>());
       const Mat3 S = Mat3(ga.P.topLeftCorner<3, 3>()) + Mat3(gb.P.topLeftCorner<3, 3>());
       if (d.squaredNorm() > 100.0 * S.trace()) continue;  // cheap reject
@@ -406,12 +440,22 @@ void Tracker::ManageTracks(double t_s) {
                 tracks_.end());
 }
 
+void Tracker::PredictTo(double t_s) {
+  for (Track& tr : tracks_)
+    if (t_s > tr.filter->Time()) tr.filter->Predict(t_s);
+}
+
 std::vector<TrackView> Tracker::View(double t_s, bool include_tentative) const {
   std::vector<TrackView> out;
   for (const Track& tr : tracks_) {
     if (!include_tentative && tr.status != TrackStatus::kConfirmed) continue;
-    std::unique_ptr<TrackFilter> f = tr.filter->Clone();
-    if (t_s > f->Time()) f->Predict(t_s);
+    const TrackFilter* f = tr.filter.get();
+    std::unique_ptr<TrackFilter> ahead;  // predict a copy only when asked for a later time
+    if (t_s > f->Time()) {
+      ahead = f->Clone();
+      ahead->Predict(t_s);
+      f = ahead.get();
+    }
     out.push_back({tr.id, tr.status, f->Estimate(), f->ModeNames(), f->ModeProbabilities(),
                    tr.t_last_update_s});
   }

@@ -12,6 +12,7 @@
 // update is logged with its detection index so that scoring code can look the truth up later.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,8 +98,13 @@ class Tracker {
   // and updates scan by scan, initiates from what is left, confirms and deletes.
   void ProcessFrame(double t_s, const std::vector<Measurement>& measurements);
 
+  // Predicts every live track to t_s (no-op for a track already there). ProcessFrame does it
+  // too; calling it first lets the cueing read the frame's predictions without copying filters.
+  void PredictTo(double t_s);
+
   const std::vector<Track>& Tracks() const { return tracks_; }  // live tracks only
-  // Live tracks predicted to t_s (>= the last frame time); tentative ones too when asked.
+  // Live tracks at t_s (predicted on a copy if t_s is later than the tracks' time); tentative
+  // ones too when asked.
   std::vector<TrackView> View(double t_s, bool include_tentative) const;
   // Updates since the last call (and clears them).
   std::vector<TrackUpdateLog> TakeUpdateLog();
@@ -114,6 +120,14 @@ class Tracker {
   void StartTrack(const Gaussian& rv, const char* how, const std::vector<int>& detections);
   void LogUpdate(Track& track, double t_s, int detection_index, double nis, int dof);
   void ManageTracks(double t_s);
+  double Gate(int dof);
+  struct Reach {
+    Vec3 r = Vec3::Zero();
+    Mat3 P = Mat3::Zero();  // position covariance
+    double reach_m = 0.0;
+    bool valid = false;
+  };
+  const Reach& ReachOf(int track_index);
 
   TrackerConfig config_;
   TrackingFrame frame_;
@@ -122,6 +136,13 @@ class Tracker {
   std::vector<Track> tracks_;
   std::vector<TrackUpdateLog> log_;
   int next_id_ = 1;
+  std::array<double, kMaxMeas + 1> gates_{};  // chi-square gate by measurement dimension
+  std::vector<Reach> reach_;                  // this frame's pre-gate view of each track
+  struct PairScratch {  // a gated (track, measurement) pair of the scan being associated
+    int track, meas;
+    double nis, likelihood;
+  };
+  std::vector<PairScratch> pairs_;
 };
 
 const char* ToString(TrackStatus s);

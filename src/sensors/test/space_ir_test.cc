@@ -1,6 +1,7 @@
 // Space IR sensing: Planck band integrals against Stefan-Boltzmann and the blackbody radiation
 // function, inverse-square irradiance, detection statistics, angle-noise covariance, field of
-// regard, clutter background and the visibility cull against brute force.
+// regard, clutter background, the visibility cull against brute force, and the culled-pair look
+// path against the full look.
 #include "sensors/space_ir.h"
 
 #include <gtest/gtest.h>
@@ -256,6 +257,112 @@ TEST(IrVisibilityCuller, MatchesBruteForce) {
     total += static_cast<long>(expected.size());
   }
   EXPECT_GT(total, 200);  // non-trivial: on average more than one satellite per target
+}
+
+// The culled-pair look path (sim/sensing.cc) against the full look, bit for bit: for every pair
+// the culler passes and calls settled, EvaluateIrLook agrees that it is visible, at the same
+// range, VisibleIrSnr gives its snr, and the draw + FillIrMeasurement gives IrLook's report from
+// the same stream. Targets at random, plus targets placed on the field-of-regard cone of one
+// satellite (its boundary), where the pair must come out unsettled or agree anyway. No
+// tolerance: the fast path must reproduce every bit.
+TEST(IrVisibilityCuller, SettledCandidatesLookExactlyAsIrLook) {
+  orbits::WalkerConfig c;
+  c.total = 1000;
+  c.planes = 20;
+  c.phasing = 1;
+  c.altitude_m = 1000e3;
+  c.inclination_rad = 60.0 * kDegToRad;
+  const orbits::J2SecularBatch batch([&] {
+    std::vector<orbits::KeplerianElements> el;
+    for (const auto& sat : orbits::MakeWalkerConstellation(c)) el.push_back(sat.elements);
+    return el;
+  }());
+  std::vector<Vec3> sats;
+  batch.PositionsEcef(300.0, 1.1, &sats);
+  SpaceIrSpec spec;
+  IrVisibilityCuller culler(spec);
+  culler.SetSatellites(sats);
+  core::RandomStream rng(9, 0, "ir-test", "culled-look");
+  const Vec3 sun = Vec3(0.3, -0.8, 0.4).normalized();
+  std::vector<int> indices;
+  std::vector<IrCandidate> cands;
+  long settled = 0, unsettled = 0, detected = 0;
+  for (int k = 0; k < 400; ++k) {
+    TargetTruth t;
+    t.id = "tgt";
+    t.t_s = 300.0;
+    t.thrust_N = k % 2 == 0 ? 2e5 : 0.0;
+    t.surface_temperature_K = rng.Uniform(300.0, 1500.0);
+    if (k % 4 == 3) {
+      // On satellite 0's field-of-regard cone: a direction at exactly FOR off nadir.
+      const Vec3 nadir = -sats[0].normalized();
+      const Vec3 e1 = nadir.cross(Vec3::UnitZ()).normalized();
+      const double a = spec.field_of_regard_half_angle_rad;
+      const Vec3 u = std::cos(a) * nadir + std::sin(a) * e1;
+      t.r_Ecef = sats[0] + rng.Uniform(1000e3, 3000e3) * u;
+    } else {
+      const double z = rng.Uniform(-1.0, 1.0), phi = core::kTwoPi * rng.Uniform();
+      t.r_Ecef =
+          (kWgs84A_m + rng.Uniform(0.0, 1500e3)) *
+          Vec3(std::sqrt(1 - z * z) * std::cos(phi), std::sqrt(1 - z * z) * std::sin(phi), z);
+    }
+    culler.Candidates(t.r_Ecef, &sun, &indices);
+    culler.Candidates(t.r_Ecef, &sun, &cands);
+    ASSERT_EQ(cands.size(), indices.size());
+    const double intensity = TargetIntensity_W_per_sr(spec, t);
+    ASSERT_EQ(intensity, TargetIntensity_W_per_sr(
+                             spec, t,
+                             PlanckBandRadiance_W_per_m2_sr(spec.band_lo_m, spec.band_hi_m,
+                                                            t.surface_temperature_K)));
+    for (size_t j = 0; j < cands.size(); ++j) {
+      const IrCandidate& cand = cands[j];
+      ASSERT_EQ(cand.satellite, indices[j]);
+      if (!cand.settled) {
+        ++unsettled;
+        continue;
+      }
+      ++settled;
+      const Vec3& sat = sats[static_cast<size_t>(cand.satellite)];
+      const IrLookGeometry g = EvaluateIrLook(spec, sat, t, sun, false, intensity);
+      ASSERT_TRUE(g.Visible()) << "target " << k << " satellite " << cand.satellite;
+      ASSERT_EQ(cand.range_m, g.range_m);
+      const double snr = VisibleIrSnr(spec, sat, t.r_Ecef, cand.range_m, intensity, false);
+      ASSERT_EQ(snr, g.snr);
+      for (bool tasked : {false, true}) {
+        const std::uint64_t key = static_cast<std::uint64_t>(k * 2 + (tasked ? 1 : 0));
+        core::RandomStream full_rng(9, 1, key, 77);
+        core::RandomStream fast_rng(9, 1, key, 77);
+        const auto full = IrLook(spec, sat, t, sun, tasked, full_rng, intensity);
+        const double tasked_snr =
+            VisibleIrSnr(spec, sat, t.r_Ecef, cand.range_m, intensity, tasked);
+        const double measured = tasked_snr + fast_rng.Normal();
+        ASSERT_EQ(full.has_value(), measured > spec.snr_threshold);
+        if (!full) continue;
+        ++detected;
+        LosMeasurement m;
+        m.sensor_id = "stale";
+        m.truth_id = "stale";
+        m.false_alarm = true;
+        FillIrMeasurement(spec, sat, t, cand.range_m, measured, tasked, fast_rng, &m);
+        EXPECT_EQ(m.t_s, full->t_s);
+        EXPECT_EQ(m.sensor_id, full->sensor_id);
+        EXPECT_EQ(m.sat_r_Ecef, full->sat_r_Ecef);
+        EXPECT_EQ(m.sat_position_sigma_m, full->sat_position_sigma_m);
+        EXPECT_EQ(m.u_Ecef, full->u_Ecef);
+        EXPECT_EQ(m.u_covariance, full->u_covariance);
+        EXPECT_EQ(m.snr, full->snr);
+        EXPECT_EQ(m.truth_id, full->truth_id);
+        EXPECT_EQ(m.false_alarm, full->false_alarm);
+        EXPECT_EQ(fast_rng.Bits(), full_rng.Bits()) << "both must have drawn as much";
+      }
+    }
+  }
+  EXPECT_GT(settled, 1000);  // the fast path is exercised on many pairs
+  EXPECT_GT(detected, 100);  // and through to the report
+  EXPECT_GT(unsettled, 0);   // the cone-edge targets do reach the boundary guard
+  // Without a Sun direction no pair is settled (the sun test was not made).
+  culler.Candidates(sats[0] * 0.8, nullptr, &cands);
+  for (const IrCandidate& cand : cands) EXPECT_FALSE(cand.settled);
 }
 
 TEST(SpaceIrSpec, ValidateNamesTheField) {

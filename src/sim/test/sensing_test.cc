@@ -2,10 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/random.h"
+#include "sensors/line_of_sight.h"
 #include "sim/run.h"
 
 namespace hyperdef::sim {
 namespace {
+
+using core::Vec3;
 
 // A glider from an entry state watched by a 28-satellite Walker layer and one radar.
 constexpr const char* kScenario = R"(epoch_utc: 2027-01-01T00:00:00Z
@@ -88,6 +98,147 @@ TEST(Sensing, StatisticsAgreeWithTheDetectionList) {
   }
   for (size_t i = 1; i < run.sensing.detections.size(); ++i)
     EXPECT_LE(run.sensing.detections[i - 1].t_s, run.sensing.detections[i].t_s);
+}
+
+// Comparing detections field by field, bit for bit.
+void ExpectSameDetection(const Detection& a, const Detection& b, const std::string& where) {
+  EXPECT_EQ(a.t_s, b.t_s) << where;
+  EXPECT_EQ(a.sensor_id, b.sensor_id) << where;
+  EXPECT_EQ(a.platform_id, b.platform_id) << where;
+  EXPECT_EQ(a.is_radar, b.is_radar) << where;
+  EXPECT_EQ(a.tasked, b.tasked) << where;
+  EXPECT_EQ(a.false_alarm(), b.false_alarm()) << where;
+  EXPECT_EQ(a.truth_id(), b.truth_id()) << where;
+  if (!a.is_radar) {
+    EXPECT_EQ(a.los.t_s, b.los.t_s) << where;
+    EXPECT_EQ(a.los.sensor_id, b.los.sensor_id) << where;
+    EXPECT_EQ(a.los.sat_r_Ecef, b.los.sat_r_Ecef) << where;
+    EXPECT_EQ(a.los.sat_position_sigma_m, b.los.sat_position_sigma_m) << where;
+    EXPECT_EQ(a.los.u_Ecef, b.los.u_Ecef) << where;
+    EXPECT_EQ(a.los.u_covariance, b.los.u_covariance) << where;
+    EXPECT_EQ(a.los.snr, b.los.snr) << where;
+  } else {
+    EXPECT_EQ(a.radar.t_s, b.radar.t_s) << where;
+    EXPECT_EQ(a.radar.sensor_id, b.radar.sensor_id) << where;
+    EXPECT_EQ(a.radar.range_m, b.radar.range_m) << where;
+    EXPECT_EQ(a.radar.az_rad, b.radar.az_rad) << where;
+    EXPECT_EQ(a.radar.el_rad, b.radar.el_rad) << where;
+    EXPECT_EQ(a.radar.range_rate_mps, b.radar.range_rate_mps) << where;
+    EXPECT_EQ(a.radar.covariance, b.radar.covariance) << where;
+    EXPECT_EQ(a.radar.snr_dB, b.radar.snr_dB) << where;
+  }
+}
+
+// Streaming frame by frame gives SenseScenario's list exactly (same order), whatever the order in
+// which frames are sensed: forward, and backward (each frame's detections compared with the
+// forward pass's), and the statistics agree. The radar revisits every 2 s here and the layer
+// every 1 s, so FrameTimes is a true union and some frames have one sensor only.
+TEST(Sensing, FramesStreamedEqualTheScenarioInAnyOrder) {
+  ScenarioSpec spec = LoadScenarioFromString(kScenario, "s.yaml");
+  spec.radars[0].radar.revisit_s = 2.0;
+  const RunResult run = RunScenario(spec);
+  const SensingResult all = SenseScenario(spec, run.trajectories, 3);
+  Sensing forward(spec, run.trajectories, 3);
+  const std::vector<double> times = forward.FrameTimes();
+  ASSERT_EQ(times.size(), 701u);  // 0..700 s at 1 s; the radar's even seconds are among them
+  ASSERT_TRUE(std::is_sorted(times.begin(), times.end()));
+  std::vector<std::vector<Detection>> frames(times.size());
+  std::vector<Detection> streamed;
+  for (size_t i = 0; i < times.size(); ++i) {
+    forward.SenseFrame(times[i], &frames[i]);
+    streamed.insert(streamed.end(), frames[i].begin(), frames[i].end());
+  }
+  ASSERT_EQ(streamed.size(), all.detections.size());
+  ASSERT_GT(streamed.size(), 100u);
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    ExpectSameDetection(streamed[i], all.detections[i], "detection " + std::to_string(i));
+  }
+  ASSERT_EQ(forward.Stats().size(), all.stats.size());
+  for (size_t s = 0; s < all.stats.size(); ++s) {
+    EXPECT_EQ(forward.Stats()[s].frames, all.stats[s].frames);
+    EXPECT_EQ(forward.Stats()[s].detections, all.stats[s].detections);
+    EXPECT_EQ(forward.Stats()[s].false_alarms, all.stats[s].false_alarms);
+    EXPECT_EQ(forward.Stats()[s].visible_pairs, all.stats[s].visible_pairs);
+  }
+  EXPECT_EQ(all.stats[1].frames, 351);  // radar: 0, 2, ..., 700
+  Sensing backward(spec, run.trajectories, 3);
+  std::vector<Detection> frame;
+  for (size_t i = times.size(); i-- > 0;) {
+    frame.clear();
+    backward.SenseFrame(times[i], &frame);
+    ASSERT_EQ(frame.size(), frames[i].size()) << "t = " << times[i];
+    for (size_t j = 0; j < frame.size(); ++j) ExpectSameDetection(frame[j], frames[i][j], "back");
+  }
+  frame.clear();
+  backward.SenseFrame(0.5, &frame);  // no sensor's frame
+  EXPECT_TRUE(frame.empty());
+}
+
+// The space layer's reports against a brute force over every satellite with sensors::IrLook
+// (no cull, no settled shortcut, no certain-miss shortcut), the streams keyed as documented:
+// (seed, replication, hash of the satellite id, hash("ir-look") ^ hash(threat) * golden ^
+// frame). Same reports, same order, every bit.
+TEST(Sensing, LayerReportsEqualBruteForceIrLooks) {
+  const ScenarioSpec spec = LoadScenarioFromString(kScenario, "s.yaml");
+  const RunResult run = RunScenario(spec);
+  const SpaceLayerSpec& layer = spec.space_layers[0];
+  const orbits::J2SecularBatch batch = layer.Propagator();
+  Sensing sensing(spec, run.trajectories, 0);
+  std::vector<Vec3> sats;
+  std::vector<Detection> frame;
+  long compared = 0;
+  for (long f = 0; f <= 700; ++f) {
+    const double t = static_cast<double>(f);
+    frame.clear();
+    sensing.SenseFrame(t, &frame);
+    std::vector<sensors::LosMeasurement> expected;
+    sensors::TargetTruth target;
+    if (TargetAt(run.trajectories[0], spec.threats[0], t, &target)) {
+      batch.PositionsEcef(spec.epoch, t, &sats);
+      const Vec3 sun = sensors::SunDirectionEcef(spec.epoch, t);
+      const std::uint64_t purpose = core::HashName("ir-look") ^
+                                    (core::HashName("g") * 0x9E3779B97F4A7C15ull) ^
+                                    static_cast<std::uint64_t>(f);
+      for (size_t i = 0; i < sats.size(); ++i) {
+        core::RandomStream rng(spec.seed, 0, core::HashName(layer.satellites[i].id), purpose);
+        auto m = sensors::IrLook(layer.sensor, sats[i], target, sun, false, rng);
+        if (m) expected.push_back(*m);
+      }
+    }
+    size_t k = 0;
+    for (const Detection& d : frame) {
+      if (d.is_radar || d.false_alarm()) continue;
+      ASSERT_LT(k, expected.size()) << "t = " << t;
+      const sensors::LosMeasurement& e = expected[k++];
+      EXPECT_EQ(d.los.u_Ecef, e.u_Ecef);
+      EXPECT_EQ(d.los.sat_r_Ecef, e.sat_r_Ecef);
+      EXPECT_EQ(d.los.snr, e.snr);
+      EXPECT_EQ(d.los.u_covariance, e.u_covariance);
+      EXPECT_EQ(d.los.t_s, e.t_s);
+      ++compared;
+    }
+    EXPECT_EQ(k, expected.size()) << "t = " << t;
+  }
+  EXPECT_GT(compared, 150);  // the glider is seen by the layer on many frames
+}
+
+// The certain-miss shortcut of sensing.cc rests on Box-Muller: the stream's next normal is
+// sqrt(-2 ln u1) cos(2 pi u2) with u1 the stream's next uniform, so |N| <= sqrt(-2 ln u1). If
+// core::RandomStream::Normal ever changes method this fails (and the shortcut must go). The
+// 1e-12 relative slack is round-off of log/sqrt; the shortcut's bounds keep >= 0.005.
+TEST(Sensing, NormalIsBoundedByItsFirstUniform) {
+  for (std::uint64_t k = 0; k < 20000; ++k) {
+    core::RandomStream rng(11, 2, k, 99);
+    core::RandomStream probe = rng;
+    const double u1 = probe.Uniform();
+    const double bound = std::sqrt(-2.0 * std::log(u1));
+    ASSERT_LE(std::abs(rng.Normal()), bound * (1.0 + 1e-12)) << k;
+  }
+  // The shortcut's (gap, u_min) pairs: sqrt(-2 ln u_min) at least 0.005 below the gap.
+  for (const auto& [gap, u_min] :
+       {std::pair{5.0, 1e-5}, std::pair{3.0, 0.012}, std::pair{2.0, 0.14}, std::pair{1.0, 0.61}}) {
+    EXPECT_LT(std::sqrt(-2.0 * std::log(u_min)), gap - 0.005) << gap;
+  }
 }
 
 }  // namespace
