@@ -120,6 +120,7 @@ ordered_json TrackingSummaryJson(const sim::ScenarioSpec& spec,
   j["filter"] = c.filter == tracking::FilterKind::kImm   ? "imm"
                 : c.filter == tracking::FilterKind::kUkf ? "ukf"
                                                          : "ekf";
+  j["fusion"] = spec.tracker.distributed ? "distributed" : "centralised";
   j["modes"] = tracking.mode_names;
   j["association"] = c.association == tracking::AssociationKind::kGnn ? "gnn" : "jpda";
   j["tracks_initiated"] = tracking.tracks_initiated;

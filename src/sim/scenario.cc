@@ -668,6 +668,10 @@ void Loader::LoadTracker(const Node& n) {
     }
   }
   c.unscented = n.GetBool("unscented", false);
+  t.distributed =
+      n.GetEnum("fusion", {"centralised", "distributed"}, "centralised") == "distributed";
+  t.fusion.gate_probability = n.GetDouble("fusion_gate_probability", t.fusion.gate_probability,
+                                          Check::Between(0.9, 0.999999));
   c.imm_switch_probability =
       n.GetDouble("imm_switch_probability", c.imm_switch_probability, Check::Between(1e-6, 0.49));
   c.association = n.GetEnum("association", {"gnn", "jpda"}, "gnn") == "gnn"

@@ -18,6 +18,7 @@
 #include "sim/distribution.h"
 #include "threats/flight_segment.h"
 #include "threats/threat_spec.h"
+#include "tracking/track_fusion.h"
 #include "tracking/tracker.h"
 
 namespace hyperdef::sim {
@@ -71,6 +72,10 @@ struct AssetSpec {
 struct TrackerSpec {
   bool enabled = false;  // a `tracker` block is present
   tracking::TrackerConfig config;
+  // Distributed: one tracker per sensor and track-to-track fusion by covariance intersection;
+  // otherwise (centralised) one tracker fuses every sensor's measurements.
+  bool distributed = false;
+  tracking::TrackFusionConfig fusion;
   double assessment_step_s = 10.0;  // classification every output step; impact points,
                                     // footprints and asset threat this often
   // Class models the assessment assumes (HTV-2 class glider, RV-like ballistic target).

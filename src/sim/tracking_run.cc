@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@
 #include "earth/gravity.h"
 #include "earth/wgs84.h"
 #include "sensors/line_of_sight.h"
+#include "tracking/distributed_tracker.h"
 #include "tracking/measurement_models.h"
 #include "tracking/set_metrics.h"
 
@@ -55,6 +57,17 @@ bool OnGrid(double t, double step) {
 // Which truth id each detection carries (scoring only).
 const std::string& DetectionTruth(const Detection& d) { return d.truth_id(); }
 
+// Centralised: one tracker over every sensor's measurements. Distributed: one node per sensor
+// (space layers, then radars) and a fusion centre (covariance intersection).
+std::unique_ptr<tracking::TrackerInterface> MakeTracker(const ScenarioSpec& spec,
+                                                        const tracking::TrackingFrame& frame) {
+  if (!spec.tracker.distributed)
+    return std::make_unique<tracking::Tracker>(spec.tracker.config, frame);
+  const int nodes = static_cast<int>(spec.space_layers.size() + spec.radars.size());
+  return std::make_unique<tracking::DistributedTracker>(std::max(nodes, 1), spec.tracker.config,
+                                                        frame, spec.tracker.fusion);
+}
+
 class TrackingLoop {
  public:
   TrackingLoop(const ScenarioSpec& spec, const std::vector<threats::Trajectory>& trajectories,
@@ -64,7 +77,7 @@ class TrackingLoop {
         sensing_(sensing),
         rep_(rep),
         frame_{spec.epoch.EarthRotationAngle_rad()},
-        tracker_(spec.tracker.config, frame_) {
+        tracker_(MakeTracker(spec, frame_)) {
     for (const SpaceLayerSpec& l : spec.space_layers) {
       propagators_.push_back(l.Propagator());
       std::unordered_map<std::string, int> index;
@@ -94,7 +107,7 @@ class TrackingLoop {
   SensingResult* sensing_;
   std::uint64_t rep_;
   tracking::TrackingFrame frame_;
-  tracking::Tracker tracker_;
+  std::unique_ptr<tracking::TrackerInterface> tracker_;
   std::vector<orbits::J2SecularBatch> propagators_;
   std::vector<std::unordered_map<std::string, int>> platform_index_;
   std::vector<sensors::IrVisibilityCuller> cullers_;
@@ -275,9 +288,9 @@ TrackingResult TrackingLoop::Run() {
       ++cursor;
     }
     // Tasked looks cued by the confirmed tracks predicted to this frame.
-    if (!tracker_.Tracks().empty()) {
-      tracker_.PredictTo(t);
-      const std::vector<TrackView> cues = tracker_.View(t, false);
+    if (!tracker_->Empty()) {
+      tracker_->PredictTo(t);
+      const std::vector<TrackView> cues = tracker_->View(t, false);
       if (!cues.empty()) {  // the truth the cued sensors may see, interpolated once per frame
         targets_.resize(trajectories_.size());
         flying_.assign(trajectories_.size(), 0);
@@ -292,14 +305,14 @@ TrackingResult TrackingLoop::Run() {
         all_.push_back(std::move(d));
       }
     }
-    if (!ms.empty() || !tracker_.Tracks().empty()) tracker_.ProcessFrame(t, ms);
-    for (tracking::TrackUpdateLog& u : tracker_.TakeUpdateLog())
+    if (!ms.empty() || !tracker_->Empty()) tracker_->ProcessFrame(t, ms);
+    for (tracking::TrackUpdateLog& u : tracker_->TakeUpdateLog())
       result.updates.push_back(std::move(u));
     if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
   }
   while (cursor < warning.size()) all_.push_back(std::move(warning[cursor++]));
   sensing_->detections = std::move(all_);
-  result.tracks_initiated = tracker_.TracksInitiated();
+  result.tracks_initiated = tracker_->TracksInitiated();
   result.tasked_ir_looks = tasked_ir_;
   result.tasked_radar_looks = tasked_radar_;
   Score(&result);
@@ -307,7 +320,7 @@ TrackingResult TrackingLoop::Run() {
 }
 
 void TrackingLoop::Record(double t, TrackingResult* result) {
-  const std::vector<TrackView> views = tracker_.View(t, true);
+  const std::vector<TrackView> views = tracker_->View(t, true);
   if (result->mode_names.empty() && !views.empty()) result->mode_names = views.front().mode_names;
   for (const TrackView& v : views) {
     TrackRow row;

@@ -90,27 +90,42 @@ struct TrackView {
   double t_last_update_s = 0.0;
 };
 
-class Tracker {
+// What the simulation needs from a tracker, centralised (Tracker below) or distributed
+// (distributed_tracker.h): predict to a frame, process the frame's measurements, show the tracks
+// and the log of which detections updated which track.
+class TrackerInterface {
+ public:
+  virtual ~TrackerInterface() = default;
+  virtual void PredictTo(double t_s) = 0;
+  virtual void ProcessFrame(double t_s, const std::vector<Measurement>& measurements) = 0;
+  virtual bool Empty() const = 0;  // no live track at all
+  virtual std::vector<TrackView> View(double t_s, bool include_tentative) const = 0;
+  virtual std::vector<TrackUpdateLog> TakeUpdateLog() = 0;
+  virtual long TracksInitiated() const = 0;
+};
+
+class Tracker : public TrackerInterface {
  public:
   Tracker(TrackerConfig config, TrackingFrame frame);
 
   // All measurements of one time t_s, from any sensors. Predicts every track to t_s, associates
   // and updates scan by scan, initiates from what is left, confirms and deletes.
-  void ProcessFrame(double t_s, const std::vector<Measurement>& measurements);
+  void ProcessFrame(double t_s, const std::vector<Measurement>& measurements) override;
 
   // Predicts every live track to t_s (no-op for a track already there). ProcessFrame does it
   // too; calling it first lets the cueing read the frame's predictions without copying filters.
-  void PredictTo(double t_s);
+  void PredictTo(double t_s) override;
+  bool Empty() const override { return tracks_.empty(); }
 
   const std::vector<Track>& Tracks() const { return tracks_; }  // live tracks only
   // Live tracks at t_s (predicted on a copy if t_s is later than the tracks' time); tentative
   // ones too when asked.
-  std::vector<TrackView> View(double t_s, bool include_tentative) const;
+  std::vector<TrackView> View(double t_s, bool include_tentative) const override;
   // Updates since the last call (and clears them).
-  std::vector<TrackUpdateLog> TakeUpdateLog();
+  std::vector<TrackUpdateLog> TakeUpdateLog() override;
   const TrackingFrame& Frame() const { return frame_; }
   const TrackerConfig& Config() const { return config_; }
-  long TracksInitiated() const { return next_id_ - 1; }
+  long TracksInitiated() const override { return next_id_ - 1; }
 
  private:
   std::unique_ptr<TrackFilter> NewFilter(const Gaussian& rv) const;

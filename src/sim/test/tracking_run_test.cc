@@ -121,6 +121,26 @@ TEST_F(SpaceOnlyRegionalRun, NoConfirmedFalseTracks) {
   EXPECT_EQ(result_->tracking->metrics.false_tracks, 0);
 }
 
+// Distributed nodes (one tracker per sensor) fused by covariance intersection: the fusion centre
+// still holds the glider while it is stereo-detected, and every system track it reports is made
+// of confirmed node tracks.
+TEST(TrackingRun, DistributedNodesHoldTheGlider) {
+  ScenarioSpec spec = LoadScenario(std::string(HYPERDEF_SOURCE_DIR) + "/scenarios/regional.yaml");
+  spec.tracker.distributed = true;
+  spec.duration_s = 600.0;  // the glider's whole flight (launch ~30 s, impact ~450 s)
+  const RunResult r = RunScenario(spec);
+  ASSERT_TRUE(r.tracking.has_value());
+  const tracking::TruthMetrics* m = MetricsOf(*r.tracking, "hgv-1");
+  ASSERT_NE(m, nullptr);
+  ASSERT_GT(m->masked_output_times, 100);
+  // The space layers' nodes see the glider in stereo; their fused system track must follow it as
+  // the centralised tracker does (>= 95 % while stereo-detected, the criterion).
+  EXPECT_GE(m->custody_masked_fraction, 0.95);
+  for (const TrackRow& row : r.tracking->rows)
+    EXPECT_EQ(row.status, tracking::TrackStatus::kConfirmed);
+  EXPECT_TRUE(r.tracking->mode_names.empty());  // fused tracks carry no IMM modes
+}
+
 TEST(TrackingRun, SameSeedSameTracks) {
   ScenarioSpec spec = SpaceOnlyRegional();
   spec.duration_s = 300.0;  // boost and early glide: enough to exercise cueing

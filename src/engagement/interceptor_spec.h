@@ -1,0 +1,61 @@
+// An interceptor class as plain data: stages, aerodynamics, manoeuvre limits, guidance, seeker and
+// lethality. Values come from open literature for generic classes (docs/references.md); nothing
+// here claims the performance of a real weapon. Built by the scenario loader or by
+// InterceptorPreset(); flown by interceptor.h; used by fire control through a fly-out table.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engagement/guidance.h"
+#include "flight/propulsion.h"
+
+namespace hyperdef::engagement {
+
+enum class InterceptorClass {
+  kTerminalEndo,  // PAC-3 / SM-6 class: endo-atmospheric, aerodynamic control, hit-to-kill
+  kGlidePhase,    // GPI class: boosts to the glide layer, kill vehicle with divert thrusters
+  kExo,           // SM-3 class: exo-atmospheric kill vehicle with divert thrusters
+};
+const char* InterceptorClassName(InterceptorClass c);
+
+struct SeekerSpec {
+  double acquisition_range_m = 20e3;           // target acquired (and handover) inside this range
+  double field_of_view_half_angle_rad = 0.05;  // must contain the target at handover
+  double angle_sigma_rad = 100e-6;             // 1-sigma per axis on the measured line of sight
+  double rate_hz = 100.0;                      // measurements per second
+};
+
+struct InterceptorSpec {
+  std::string id;
+  InterceptorClass interceptor_class = InterceptorClass::kTerminalEndo;
+  std::vector<flight::Stage> stages;  // burn in order; the last stage's dry mass stays until KV
+  double kill_vehicle_mass_kg = 50.0;  // payload after the last stage (with divert propellant)
+  bool kill_vehicle_separates = false;  // true: the KV flies alone after the last burnout
+  double reference_area_m2 = 0.05;      // drag and lift reference
+  double drag_coefficient = 0.3;        // zero-lift CD (a Mach table may replace it later)
+  // Lateral acceleration: aerodynamic control (endo) limited by structure and by q S CL_max / m;
+  // divert thrust for a kill vehicle (exo, glide phase) limited by T / m and its propellant.
+  AeroAccelLimit aero_limit;
+  DivertPropulsion divert;
+  double divert_propellant_kg = 0.0;  // 0: no divert system
+  // Guidance: midcourse toward a predicted intercept point (PIP) updated by uplink from the
+  // track, then terminal homing on the seeker with (augmented) PN through a first-order lag.
+  double navigation_ratio = 4.0;
+  bool augmented_pn = true;
+  double autopilot_time_constant_s = 0.2;
+  double uplink_period_s = 1.0;
+  SeekerSpec seeker;
+  // Envelope: intercepts are planned only inside these heights and ground ranges from the site.
+  double min_intercept_altitude_m = 0.0;
+  double max_intercept_altitude_m = 30e3;
+  double max_ground_range_m = 100e3;
+  double max_flight_time_s = 120.0;
+  // Lethality: a kill when the closest approach is within the lethal radius (hit-to-kill: the
+  // bodies' combined radius); otherwise Pk falls off as given by pk_at_miss (a Gaussian
+  // fall-off of scale lethal_radius is used when it is empty).
+  double lethal_radius_m = 0.5;
+  double single_shot_pk = 0.8;  // planning value for fire control and WTA (ASSUMED)
+};
+
+}  // namespace hyperdef::engagement
