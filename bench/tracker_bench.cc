@@ -35,7 +35,8 @@ void BM_TrackRaid(benchmark::State& state) {
   const bench::Raid& raid = TrackerRaid();
   sim::ScenarioSpec spec = raid.spec;
   spec.tracker.assessment_step_s = assessment ? 10.0 : 1e9;  // 1e9: never (classification stays)
-  if (!imm) {  // a single constant-acceleration EKF instead of the default IMM(CA, ballistic, glide)
+  if (!imm) {  // a single constant-acceleration EKF instead of the default IMM(CA, ballistic,
+               // glide)
     spec.tracker.config.filter = tracking::FilterKind::kEkf;
     spec.tracker.config.model = "ca";
   }

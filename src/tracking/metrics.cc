@@ -70,12 +70,28 @@ double Nees(const Vector6& e, const Matrix6& P) {
   return e.dot(llt.solve(e));
 }
 
-bool InMask(double t_s, const std::vector<TimeInterval>& mask, double tol_s) {
-  for (const TimeInterval& w : mask) {
-    if (t_s >= w.begin_s - tol_s && t_s <= w.end_s + tol_s) return true;
+// The union of a set of closed intervals, for membership tests in O(log n): intervals sorted by
+// their start, with the running maximum of their ends (t is covered iff some interval starting at
+// or before t ends at or after it).
+class IntervalUnion {
+ public:
+  explicit IntervalUnion(std::vector<TimeInterval> mask) : mask_(std::move(mask)) {
+    std::sort(mask_.begin(), mask_.end(),
+              [](const TimeInterval& a, const TimeInterval& b) { return a.begin_s < b.begin_s; });
+    double m = -std::numeric_limits<double>::infinity();
+    for (const TimeInterval& w : mask_) max_end_.push_back(m = std::max(m, w.end_s));
   }
-  return false;
-}
+  bool Contains(double t_s, double tol_s) const {
+    const auto it = std::upper_bound(mask_.begin(), mask_.end(), t_s + tol_s,
+                                     [](double t, const TimeInterval& w) { return t < w.begin_s; });
+    if (it == mask_.begin()) return false;
+    return max_end_[static_cast<size_t>(it - mask_.begin()) - 1] >= t_s - tol_s;
+  }
+
+ private:
+  std::vector<TimeInterval> mask_;
+  std::vector<double> max_end_;
+};
 
 // Track rows ordered by time, for "all rows at time t" look-ups.
 class TrackTimeIndex {
@@ -221,6 +237,7 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
                      [](const TruthPoint* a, const TruthPoint* b) { return a->t_s < b->t_s; });
     const auto threat_it = threat_by_id.find(id);
     const ThreatInfo* threat = threat_it == threat_by_id.end() ? nullptr : threat_it->second;
+    const IntervalUnion mask(threat != nullptr ? threat->custody_mask : std::vector<TimeInterval>{});
 
     TruthMetrics m;
     m.truth_id = id;
@@ -258,7 +275,7 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
           follow = &row;
         }
       }
-      const bool in_mask = threat != nullptr && InMask(tp->t_s, threat->custody_mask, tol);
+      const bool in_mask = threat != nullptr && mask.Contains(tp->t_s, tol);
       if (in_mask) ++m.masked_output_times;
 
       const bool tracked_now = follow != nullptr;

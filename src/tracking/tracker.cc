@@ -388,10 +388,15 @@ void Tracker::ManageTracks(double t_s) {
   for (Track& tr : tracks_) {
     // Born this frame: the birth frame is the first of the window.
     if (tr.t_born_s != t_s) ++tr.frames_since_birth;
+    // Largest position sigma; the eigen solve only when the trace (>= the largest eigenvalue)
+    // does not already clear the limit.
     const Gaussian g = tr.filter->Estimate();
-    const Eigen::SelfAdjointEigenSolver<Mat3> es(Mat3(g.P.topLeftCorner<3, 3>()),
-                                                 Eigen::EigenvaluesOnly);
-    const double sigma_pos = std::sqrt(std::max(0.0, es.eigenvalues().maxCoeff()));
+    const Mat3 P = g.P.topLeftCorner<3, 3>();
+    double sigma_pos = std::sqrt(std::max(0.0, P.trace()));
+    if (!(sigma_pos < config_.max_position_sigma_m)) {
+      const Eigen::SelfAdjointEigenSolver<Mat3> es(P, Eigen::EigenvaluesOnly);
+      sigma_pos = std::sqrt(std::max(0.0, es.eigenvalues().maxCoeff()));
+    }
     if (tr.status == TrackStatus::kTentative) {
       if (tr.hits >= config_.confirm_hits) {
         tr.status = TrackStatus::kConfirmed;
