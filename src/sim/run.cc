@@ -55,9 +55,13 @@ std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec) {
 RunResult RunScenario(const ScenarioSpec& spec) {
   RunResult result;
   result.trajectories = FlyThreats(spec);
-  result.sensing = SenseScenario(spec, result.trajectories);
-  if (spec.tracker.enabled)
+  if (spec.tracker.enabled) {
+    // The closed loop senses frame by frame itself (cued looks, and later kills, change what
+    // the next frames see).
     result.tracking = RunTracking(spec, result.trajectories, &result.sensing);
+  } else {
+    result.sensing = SenseScenario(spec, result.trajectories);
+  }
   return result;
 }
 

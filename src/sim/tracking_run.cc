@@ -31,21 +31,24 @@ std::uint64_t LookPurpose(const char* purpose, const std::string& threat_id, lon
          static_cast<std::uint64_t>(frame);
 }
 
-// Frame times: every sensor's look times, and the output and assessment steps, merged.
-std::vector<double> FrameTimes(const ScenarioSpec& spec) {
-  std::set<long long> ticks;  // microseconds, so that equal times from different steps merge
+// Frame times: every sensor's look times (exactly as sim::Sensing computes them, so that
+// SenseFrame recognises them), and the cued modes', output and assessment steps, merged to the
+// microsecond.
+std::vector<double> FrameTimes(const ScenarioSpec& spec, const Sensing& sensing) {
+  std::map<long long, double> ticks;  // microseconds -> the exact time
+  for (double t : sensing.FrameTimes()) ticks.emplace(std::llround(t * 1e6), t);
   const auto add_grid = [&](double step) {
     const long n = static_cast<long>(std::floor(spec.duration_s / step + 1e-9));
-    for (long f = 0; f <= n; ++f) ticks.insert(std::llround(static_cast<double>(f) * step * 1e6));
+    for (long f = 0; f <= n; ++f) {
+      const double t = static_cast<double>(f) * step;
+      ticks.emplace(std::llround(t * 1e6), t);
+    }
   };
-  for (const SpaceLayerSpec& l : spec.space_layers) add_grid(l.sensor.frame_time_s);
-  for (const RadarSiteSpec& r : spec.radars) {
-    add_grid(r.radar.revisit_s);
+  for (const RadarSiteSpec& r : spec.radars)
     if (r.radar.track_capacity > 0) add_grid(r.track_revisit_s);
-  }
   add_grid(spec.outputs.step_s);
   std::vector<double> out;
-  for (long long t : ticks) out.push_back(static_cast<double>(t) * 1e-6);
+  for (const auto& [tick, t] : ticks) out.push_back(t);
   return out;
 }
 
@@ -269,23 +272,18 @@ void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
 
 TrackingResult TrackingLoop::Run() {
   TrackingResult result;
-  // The warning detections are moved, in time order, into all_ together with the cued ones.
-  std::vector<Detection>& warning = sensing_->detections;
-  all_.reserve(warning.size() + warning.size() / 2);
-  size_t cursor = 0;
+  // Sensing streamed frame by frame, so that what happens in the loop (a kill) changes what
+  // later frames see.
+  Sensing sensing(spec_, trajectories_, rep_);
+  std::vector<Detection> frame_detections, tasked;
   std::vector<Measurement> ms;
-  std::vector<Detection> tasked;
-  for (double t : FrameTimes(spec_)) {
+  for (double t : FrameTimes(spec_, sensing)) {
     ms.clear();
-    // Warning-mode detections of this frame.
-    while (cursor < warning.size() && warning[cursor].t_s < t - 1e-7) {
-      all_.push_back(std::move(warning[cursor]));  // (off-grid: cannot happen, kept for safety)
-      ++cursor;
-    }
-    while (cursor < warning.size() && std::abs(warning[cursor].t_s - t) <= 1e-7) {
-      ms.push_back(ToMeasurement(warning[cursor], static_cast<int>(all_.size())));
-      all_.push_back(std::move(warning[cursor]));
-      ++cursor;
+    frame_detections.clear();
+    sensing.SenseFrame(t, &frame_detections);  // warning mode: wide-field IR, radar search
+    for (Detection& d : frame_detections) {
+      ms.push_back(ToMeasurement(d, static_cast<int>(all_.size())));
+      all_.push_back(std::move(d));
     }
     // Tasked looks cued by the confirmed tracks predicted to this frame.
     if (!tracker_->Empty()) {
@@ -310,8 +308,8 @@ TrackingResult TrackingLoop::Run() {
       result.updates.push_back(std::move(u));
     if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
   }
-  while (cursor < warning.size()) all_.push_back(std::move(warning[cursor++]));
   sensing_->detections = std::move(all_);
+  sensing_->stats = sensing.Stats();
   result.tracks_initiated = tracker_->TracksInitiated();
   result.tasked_ir_looks = tasked_ir_;
   result.tasked_radar_looks = tasked_radar_;

@@ -70,8 +70,9 @@ struct TrackingResult {
   std::vector<SetMetricRow> set_metrics;
 };
 
-// Runs the tracker of `spec` over the run's sensing (cued looks are appended to
-// sensing->detections, which stays time-ordered) and scores it against the trajectories.
+// Runs the closed loop of `spec`: senses frame by frame (sim::Sensing, warning modes) and with
+// the cued modes, tracks, assesses, and scores against the trajectories. *sensing receives every
+// detection (warning and cued, in processing order, so time-ordered) and the sensors' statistics.
 TrackingResult RunTracking(const ScenarioSpec& spec,
                            const std::vector<threats::Trajectory>& trajectories,
                            SensingResult* sensing, std::uint64_t replication = 0);

@@ -237,7 +237,8 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
                      [](const TruthPoint* a, const TruthPoint* b) { return a->t_s < b->t_s; });
     const auto threat_it = threat_by_id.find(id);
     const ThreatInfo* threat = threat_it == threat_by_id.end() ? nullptr : threat_it->second;
-    const IntervalUnion mask(threat != nullptr ? threat->custody_mask : std::vector<TimeInterval>{});
+    const IntervalUnion mask(threat != nullptr ? threat->custody_mask
+                                               : std::vector<TimeInterval>{});
 
     TruthMetrics m;
     m.truth_id = id;
