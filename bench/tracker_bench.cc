@@ -44,8 +44,9 @@ void BM_TrackRaid(benchmark::State& state) {
   double seconds = 0.0;
   for (auto _ : state) {
     sim::SensingResult sensing;  // filled by the loop: warning and cued detections
+    std::vector<threats::Trajectory> tracks = raid.tracks;
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::TrackingResult r = sim::RunTracking(spec, raid.tracks, &sensing, 0);
+    const sim::TrackingResult r = sim::RunTracking(spec, &tracks, &sensing, 0);
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     benchmark::DoNotOptimize(r.rows.data());
     state.counters["tracks_initiated"] = static_cast<double>(r.tracks_initiated);

@@ -171,8 +171,9 @@ TEST(Cli, SameScenarioSameBytes) {
   const fs::path a = TempDir("det-a"), b = TempDir("det-b");
   ASSERT_EQ(RunCli("run -q " + Scenario("regional.yaml") + " --out " + a.string()).code, 0);
   ASSERT_EQ(RunCli("run -q " + Scenario("regional.yaml") + " --out " + b.string()).code, 0);
-  for (const char* f : {"summary.json", "truth.csv", "detections.csv", "tracks.csv",
-                        "track_errors.csv", "set_metrics.csv", "assessment.json"}) {
+  for (const char* f :
+       {"summary.json", "truth.csv", "detections.csv", "tracks.csv", "track_errors.csv",
+        "set_metrics.csv", "assessment.json", "engagements.csv"}) {
     std::ifstream fa(a / f), fb(b / f);
     std::stringstream sa, sb;
     sa << fa.rdbuf();

@@ -29,7 +29,10 @@ void PrintRunSummary(const sim::ScenarioSpec& spec, const sim::RunResult& result
                tr.threat_id, threats::ThreatClassName(tr.threat_class),
                tr.impact_time_s - tr.launch_time_s, tr.ground_range_m / 1e3, tr.apogee_m / 1e3,
                tr.max_speed_mps, tr.max_mach, tr.miss_distance_m,
-               tr.impacted ? "" : "  (no impact within duration)");
+               tr.impacted ? ""
+               : !tr.events.empty() && tr.events.back().name == "intercepted"
+                   ? "  (intercepted)"
+                   : "  (no impact within duration)");
   }
   for (const sim::SensorStats& st : result.sensing.stats) {
     fmt::print("  sensor {:<12} {:<8} {:>5} platforms {:>8} detections {:>6} false alarms\n",
@@ -52,6 +55,17 @@ void PrintRunSummary(const sim::ScenarioSpec& spec, const sim::RunResult& result
           m.truth_id, m.time_to_confirm_s, 100.0 * m.custody_fraction,
           100.0 * m.custody_masked_fraction, m.rmse_position_m, m.time_to_correct_class_s);
     }
+    if (t.engagement) {
+      const sim::EngagementResult& e = *t.engagement;
+      int kills = 0;
+      for (const sim::ShotRecord& s : e.shots) kills += s.result == "kill";
+      fmt::print("  defence: {} interceptors fired, {} kills\n", e.shots.size(), kills);
+      for (const sim::ShotRecord& s : e.shots) {
+        fmt::print("    {:<12} -> track {:<4} ({:<6}) launched t={:.0f} s: {} (miss {:.1f} m)\n",
+                   s.battery_id, s.track_id, s.threat_id.empty() ? "-" : s.threat_id,
+                   s.launch_time_s, s.result, s.miss_m);
+      }
+    }
   }
 }
 
@@ -65,11 +79,11 @@ int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
   if (!quiet) {
     PrintRunSummary(spec, result);
     fmt::print(
-        "wrote {}/summary.json{}{}{} in {:.2f} s\n", out_dir,
+        "wrote {}/summary.json{}{}{}{} in {:.2f} s\n", out_dir,
         spec.outputs.truth ? ", truth.csv" : "",
         result.sensing.stats.empty() || !spec.outputs.detections ? "" : ", detections.csv",
         result.tracking ? ", tracks.csv, track_errors.csv, set_metrics.csv, assessment.json" : "",
-        wall);
+        result.tracking && result.tracking->engagement ? ", engagements.csv" : "", wall);
   }
   return 0;
 }

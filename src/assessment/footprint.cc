@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -95,14 +96,15 @@ bool PointInRing(const Xy& p, const std::vector<Xy>& ring) {
   return inside;
 }
 
-struct RayResult {
-  Vec3 end_Ecef;
-  std::vector<Vec3> track_Ecef;  // sampled every track_sample_s, starting point included
-};
+// Whether (r, v) in ECEF is still gliding: above both terminal conditions.
+bool Gliding(const Vec3& r_Ecef, const Vec3& v_Ecef, const FootprintOptions& o) {
+  return v_Ecef.norm() > o.terminal_speed_mps && EllipsoidHeight_m(r_Ecef) > o.terminal_altitude_m;
+}
 
-// Flies one constant-bank ray (see header) from (r, v) in ECEF.
-RayResult FlyRay(const Vec3& r0, const Vec3& v0, double bank_rad, const FootprintOptions& o,
-                 bool want_track) {
+// Flies one constant-bank ray (see header) from (r0, v0) in ECEF at t0_s, sampling every sample_s
+// if sample_s > 0. Options already validated; the start is gliding.
+GlideRay FlyRay(const Vec3& r0, const Vec3& v0, double t0_s, double bank_rad,
+                const FootprintOptions& o, double sample_s) {
   const Vec3 w(0.0, 0.0, core::kEarthOmega_radps);
   const Vec3 n0 = r0.cross(v0).normalized();  // initial plane's normal (points left)
   const double ld = o.lift_to_drag, beta = o.beta_kgpm2, k = o.phugoid_damping_per_s;
@@ -146,19 +148,23 @@ RayResult FlyRay(const Vec3& r0, const Vec3& v0, double bank_rad, const Footprin
   };
   events[0].direction = flight::EventDirection::kFalling;
   events[0].terminal = true;
-  RayResult out;
-  if (want_track) {
-    auto sampler = flight::SampleEvery(0.0, o.track_sample_s, [&out](double, const Vec6& x) {
-      out.track_Ecef.push_back(x.head<3>());
+  const double t_end = t0_s + o.max_time_s;
+  const std::span<const flight::Event<kN>> ev(events);
+  GlideRay out;
+  flight::IntegrationResult<kN> res;
+  if (sample_s > 0.0) {
+    auto sampler = flight::SampleEvery(t0_s, sample_s, [&out](double t, const Vec6& x) {
+      out.samples.push_back({t, x.head<3>(), x.tail<3>()});
     });
-    const auto res = flight::IntegrateRk4<kN>(
-        f, 0.0, x0, o.max_time_s, opt, std::span<const flight::Event<kN>>(events), {}, sampler);
-    out.end_Ecef = res.x.head<3>();
+    res = flight::IntegrateRk4<kN>(f, t0_s, x0, t_end, opt, ev, {}, sampler);
   } else {
-    const auto res = flight::IntegrateRk4<kN>(f, 0.0, x0, o.max_time_s, opt,
-                                              std::span<const flight::Event<kN>>(events));
-    out.end_Ecef = res.x.head<3>();
+    res = flight::IntegrateRk4<kN>(f, t0_s, x0, t_end, opt, ev);
   }
+  out.end = {res.t_s, res.x.head<3>(), res.x.tail<3>()};
+  out.ended = res.status == flight::IntegrationStatus::kTerminalEvent;
+  // The sampler keeps a sample that lands on the end within round-off: drop it (the end is
+  // reported on its own).
+  while (!out.samples.empty() && out.samples.back().t_s >= res.t_s - 1e-9) out.samples.pop_back();
   return out;
 }
 
@@ -189,6 +195,22 @@ void FootprintOptions::Validate() const {
           "track_sample_s must be > 0 (got " + std::to_string(track_sample_s) + ")");
 }
 
+GlideRay FlyGlideRay(const Vec3& r_Ecef, const Vec3& v_Ecef, double t_s, double bank_rad,
+                     const FootprintOptions& options, double sample_s) {
+  options.Validate();
+  if (!(sample_s >= 0.0 && std::isfinite(sample_s))) {
+    throw std::invalid_argument("FlyGlideRay: sample_s must be finite and >= 0 (got " +
+                                std::to_string(sample_s) + ")");
+  }
+  if (!Gliding(r_Ecef, v_Ecef, options)) {
+    GlideRay out;
+    out.end = {t_s, r_Ecef, v_Ecef};
+    out.ended = true;
+    return out;
+  }
+  return FlyRay(r_Ecef, v_Ecef, t_s, bank_rad, options, sample_s);
+}
+
 Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
                                const tracking::TrackingFrame& frame, double t_s,
                                const FootprintOptions& options) {
@@ -198,8 +220,7 @@ Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
   Footprint fp;
   fp.origin_lat_lon_rad = LatLonOf(r0);
   const LatLon origin = fp.origin_lat_lon_rad;
-  if (v0.norm() <= options.terminal_speed_mps ||
-      EllipsoidHeight_m(r0) <= options.terminal_altitude_m) {
+  if (!Gliding(r0, v0, options)) {
     fp.polygon_lat_lon_rad = {origin};
     fp.ray_end_lat_lon_rad = {origin};
     fp.ray_bank_rad = {0.0};
@@ -224,11 +245,12 @@ Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
     }
   }
   const std::size_t nb = banks.size();
-  std::vector<RayResult> rays;
+  std::vector<GlideRay> rays;
   rays.reserve(nb);
   for (std::size_t i = 0; i < nb; ++i) {
+    // Only the extreme rays' ground tracks enter the polygon.
     const bool extreme = (i == 0 || i + 1 == nb) && nb > 1;
-    rays.push_back(FlyRay(r0, v0, banks[i], options, extreme));
+    rays.push_back(FlyRay(r0, v0, 0.0, banks[i], options, extreme ? options.track_sample_s : 0.0));
   }
 
   fp.ray_bank_rad = banks;
@@ -236,7 +258,7 @@ Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
   fp.min_range_m = std::numeric_limits<double>::infinity();
   std::vector<LatLon> ends;
   for (std::size_t i = 0; i < nb; ++i) {
-    const LatLon e = LatLonOf(rays[i].end_Ecef);
+    const LatLon e = LatLonOf(rays[i].end.r_Ecef);
     ends.push_back(e);
     const double d = earth::GeodesicDistance_m(origin.first, origin.second, e.first, e.second);
     fp.max_range_m = std::max(fp.max_range_m, d);
@@ -251,11 +273,11 @@ Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
   }
   // Swept ring: origin, left-most track, fan ends, right-most track reversed.
   std::vector<LatLon> ring{origin};
-  const auto& left = rays.front().track_Ecef;
-  for (std::size_t j = 1; j < left.size(); ++j) ring.push_back(LatLonOf(left[j]));
+  const auto& left = rays.front().samples;
+  for (std::size_t j = 1; j < left.size(); ++j) ring.push_back(LatLonOf(left[j].r_Ecef));
   for (const LatLon& e : ends) ring.push_back(e);
-  const auto& right = rays.back().track_Ecef;
-  for (std::size_t j = right.size(); j-- > 1;) ring.push_back(LatLonOf(right[j]));
+  const auto& right = rays.back().samples;
+  for (std::size_t j = right.size(); j-- > 1;) ring.push_back(LatLonOf(right[j].r_Ecef));
   std::vector<Xy> xy;
   xy.reserve(ring.size());
   for (const LatLon& p : ring) xy.push_back(Project(origin, p));

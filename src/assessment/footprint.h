@@ -71,6 +71,32 @@ struct Footprint {
   bool star_fallback = false;  // true if the swept ring self-intersected (see header)
 };
 
+// One point of a flown glide ray, in ECEF (velocity relative to the Earth).
+struct GlideSample {
+  double t_s = 0.0;
+  Vec3 r_Ecef = Vec3::Zero();
+  Vec3 v_Ecef = Vec3::Zero();
+};
+
+// One constant-bank ray of the glide model above.
+struct GlideRay {
+  // The dense output at t_s + k sample_s (k = 0, 1, ...) strictly before end.t_s (more than
+  // 1e-9 s before it); empty if sample_s == 0.
+  std::vector<GlideSample> samples;
+  GlideSample end;     // where the ray stopped
+  bool ended = false;  // stopped at a terminal condition (speed or height), not at max_time_s
+};
+
+// Flies the ray of bank `bank_rad` (> 0 turns right) from (r, v) in ECEF with the model,
+// integrator and terminal conditions of ReachableFootprint (see header) and samples it every
+// sample_s (0: no samples). The dynamics are autonomous: t_s only sets the clock of the returned
+// times (ReachableFootprint flies its rays from t_s = 0 and samples its extreme rays every
+// options.track_sample_s). A start that is not gliding (speed <= terminal_speed_mps or height
+// <= terminal_altitude_m) is not flown: end = the start, ended = true, no samples. Throws
+// std::invalid_argument on invalid options or a sample_s that is negative or not finite.
+GlideRay FlyGlideRay(const Vec3& r_Ecef, const Vec3& v_Ecef, double t_s, double bank_rad,
+                     const FootprintOptions& options, double sample_s);
+
 // Footprint of the mean of `rv_Eci` (first six entries r, v in the tracking frame at time t_s;
 // normally t_s = rv_Eci.t_s). Only the mean is used: see AssetThreatProbability for the spread.
 Footprint ReachableFootprint(const tracking::Gaussian& rv_Eci, const tracking::TrackingFrame& frame,

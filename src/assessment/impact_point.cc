@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "core/constants.h"
 #include "earth/atmosphere.h"
@@ -80,9 +81,13 @@ double EllipsoidHeight_m(const Vec3& r) {
   return rn - a * b / std::sqrt(b * b * c2 + a * a * s * s);
 }
 
-bool FlyToGround(const Vec3& r_Eci, const Vec3& v_Eci, double t_s, const ImpactOptions& options,
-                 double* t_impact_s, Vec3* r_impact_Eci) {
-  if (!(EllipsoidHeight_m(r_Eci) > 0.0)) return false;
+namespace {
+
+// The ballistic flight of FlyToGround and FlyBallisticPath (see header); the observer sees every
+// accepted step's dense output. The start must be above the ground.
+template <typename Observer>
+flight::IntegrationResult<kN> FlyBallistic(const Vec3& r_Eci, const Vec3& v_Eci, double t_s,
+                                           const ImpactOptions& options, Observer&& observer) {
   const double beta = options.ballistic_coefficient_kgpm2;
   const earth::GravityModel gravity = options.gravity;
   const double ceiling = options.drag_ceiling_m;
@@ -113,12 +118,49 @@ bool FlyToGround(const Vec3& r_Eci, const Vec3& v_Eci, double t_s, const ImpactO
   events[0].g = [](double, const Vec6& x) { return EllipsoidHeight_m(x.head<3>()); };
   events[0].direction = flight::EventDirection::kFalling;
   events[0].terminal = true;
-  const auto res = flight::IntegrateDp54<kN>(f, t_s, x0, t_s + options.max_time_s, opt,
-                                             std::span<const flight::Event<kN>>(events));
+  return flight::IntegrateDp54<kN>(f, t_s, x0, t_s + options.max_time_s, opt,
+                                   std::span<const flight::Event<kN>>(events), {},
+                                   std::forward<Observer>(observer));
+}
+
+}  // namespace
+
+bool FlyToGround(const Vec3& r_Eci, const Vec3& v_Eci, double t_s, const ImpactOptions& options,
+                 double* t_impact_s, Vec3* r_impact_Eci) {
+  if (!(EllipsoidHeight_m(r_Eci) > 0.0)) return false;
+  const auto res = FlyBallistic(r_Eci, v_Eci, t_s, options, flight::NullObserver{});
   if (res.status != flight::IntegrationStatus::kTerminalEvent) return false;
   *t_impact_s = res.t_s;
   *r_impact_Eci = res.x.head<3>();
   return true;
+}
+
+BallisticPath FlyBallisticPath(const Vec3& r_Eci, const Vec3& v_Eci, double t_s,
+                               const ImpactOptions& options, double sample_s) {
+  options.Validate();
+  if (!(sample_s >= 0.0 && std::isfinite(sample_s))) {
+    throw std::invalid_argument("FlyBallisticPath: sample_s must be finite and >= 0 (got " +
+                                std::to_string(sample_s) + ")");
+  }
+  BallisticPath out;
+  out.end = {t_s, r_Eci, v_Eci};
+  if (!(EllipsoidHeight_m(r_Eci) > 0.0)) return out;
+  flight::IntegrationResult<kN> res;
+  if (sample_s > 0.0) {
+    auto sampler = flight::SampleEvery(t_s, sample_s, [&out](double t, const Vec6& x) {
+      out.samples.push_back({t, x.head<3>(), x.tail<3>()});
+    });
+    res = FlyBallistic(r_Eci, v_Eci, t_s, options, sampler);
+  } else {
+    res = FlyBallistic(r_Eci, v_Eci, t_s, options, flight::NullObserver{});
+  }
+  out.flown = true;
+  out.landed = res.status == flight::IntegrationStatus::kTerminalEvent;
+  out.end = {res.t_s, res.x.head<3>(), res.x.tail<3>()};
+  // The sampler keeps a sample that lands on the end within round-off: drop it (the end is
+  // reported on its own).
+  while (!out.samples.empty() && out.samples.back().t_s >= res.t_s - 1e-9) out.samples.pop_back();
+  return out;
 }
 
 ImpactPrediction PredictImpact(const tracking::Gaussian& rv_Eci,

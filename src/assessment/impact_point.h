@@ -34,6 +34,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <vector>
 
 #include "earth/gravity.h"
 #include "tracking/types.h"
@@ -75,9 +76,35 @@ ImpactPrediction PredictImpact(const tracking::Gaussian& rv_Eci,
 
 // One trajectory: flies (r, v) from t_s to the ground with the model above. Returns false if it
 // does not land within options.max_time_s (or starts at or below the ground). On success fills
-// the impact time and the impact position in ECI at that time.
+// the impact time and the impact position in ECI at that time. Does not validate `options`.
 bool FlyToGround(const Vec3& r_Eci, const Vec3& v_Eci, double t_s, const ImpactOptions& options,
                  double* t_impact_s, Vec3* r_impact_Eci);
+
+// One point of a flown ballistic path, in the tracking frame (ECI).
+struct BallisticSample {
+  double t_s = 0.0;
+  Vec3 r_Eci = Vec3::Zero();
+  Vec3 v_Eci = Vec3::Zero();
+};
+
+// The trajectory FlyToGround flies, sampled.
+struct BallisticPath {
+  bool flown = false;   // false: the start is at or below the ground, nothing was flown
+  bool landed = false;  // stopped at the ground (height 0) within options.max_time_s
+  // Where the flight stopped: the impact if landed, else max_time_s (or the point where the
+  // integrator gave up); the start itself if !flown.
+  BallisticSample end;
+  // The dense output at t_s + k sample_s (k = 0, 1, ...) strictly before end.t_s (more than
+  // 1e-9 s before it): append `end` for the whole path. Empty if sample_s == 0 or !flown.
+  std::vector<BallisticSample> samples;
+};
+
+// Flies (r, v) from t_s with exactly the model, integrator and steps of FlyToGround (the sampler
+// reads the integrator's dense output and changes no step, so end.t_s and end.r_Eci equal
+// FlyToGround's impact bit for bit) and samples it every sample_s (0: no samples). Throws
+// std::invalid_argument on invalid options or a sample_s that is negative or not finite.
+BallisticPath FlyBallisticPath(const Vec3& r_Eci, const Vec3& v_Eci, double t_s,
+                               const ImpactOptions& options, double sample_s);
 
 // Lower-triangular L with L L' = P for a symmetric positive semidefinite 6x6 P (Cholesky that
 // zeroes a column whose pivot is <= 0 instead of failing: a rank-deficient P is allowed).

@@ -6,6 +6,7 @@ namespace hyperdef::core {
 inline constexpr double kPi = 3.14159265358979323846;
 inline constexpr double kTwoPi = 2.0 * kPi;
 inline constexpr double kDegToRad = kPi / 180.0;
+inline constexpr double kKnot_mps = 1852.0 / 3600.0;  // international knot (exact)
 inline constexpr double kRadToDeg = 180.0 / kPi;
 
 // WGS-84 (NIMA TR8350.2, 3rd ed.): ellipsoid, gravitational parameter, rotation rate.

@@ -29,11 +29,12 @@ struct SeekerSpec {
 struct InterceptorSpec {
   std::string id;
   InterceptorClass interceptor_class = InterceptorClass::kTerminalEndo;
-  std::vector<flight::Stage> stages;  // burn in order; the last stage's dry mass stays until KV
-  double kill_vehicle_mass_kg = 50.0;  // payload after the last stage (with divert propellant)
+  std::vector<flight::Stage> stages;    // burn in order; the last stage's dry mass stays until KV
+  double kill_vehicle_mass_kg = 50.0;   // payload after the last stage (with divert propellant)
   bool kill_vehicle_separates = false;  // true: the KV flies alone after the last burnout
   double reference_area_m2 = 0.05;      // drag and lift reference
   double drag_coefficient = 0.3;        // zero-lift CD (a Mach table may replace it later)
+  double kill_vehicle_reference_area_m2 = 0.0;  // drag area of the separated KV (0: as above)
   // Lateral acceleration: aerodynamic control (endo) limited by structure and by q S CL_max / m;
   // divert thrust for a kill vehicle (exo, glide phase) limited by T / m and its propellant.
   AeroAccelLimit aero_limit;
@@ -45,15 +46,24 @@ struct InterceptorSpec {
   bool augmented_pn = true;
   double autopilot_time_constant_s = 0.2;
   double uplink_period_s = 1.0;
+  // Launch and boost steering (interceptor.h): thrust along the local vertical for
+  // vertical_rise_s, then along the velocity, the guidance's lateral command being produced during
+  // burns by aerodynamic control and, beyond it, by thrust vectoring up to T/m
+  // sin(thrust_vector_max) (the axial thrust shrinks accordingly). Added by the interceptor model.
+  double vertical_rise_s = 1.0;
+  double thrust_vector_max_rad = 0.25;
   SeekerSpec seeker;
   // Envelope: intercepts are planned only inside these heights and ground ranges from the site.
   double min_intercept_altitude_m = 0.0;
   double max_intercept_altitude_m = 30e3;
   double max_ground_range_m = 100e3;
   double max_flight_time_s = 120.0;
+  // A fly-out point counts as reached only with at least this speed (m/s, ECEF): a spent,
+  // slowed interceptor is outside the envelope even if it coasts to the point. Added by the
+  // interceptor model (FlyToPoint / fly-out table).
+  double min_intercept_speed_mps = 500.0;
   // Lethality: a kill when the closest approach is within the lethal radius (hit-to-kill: the
-  // bodies' combined radius); otherwise Pk falls off as given by pk_at_miss (a Gaussian
-  // fall-off of scale lethal_radius is used when it is empty).
+  // bodies' combined radius), none otherwise (no Pk-vs-miss curve yet).
   double lethal_radius_m = 0.5;
   double single_shot_pk = 0.8;  // planning value for fire control and WTA (ASSUMED)
 };

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "io/engagement_outputs.h"
 #include "io/tracking_outputs.h"
 
 namespace hyperdef::io {
@@ -97,6 +98,8 @@ ordered_json SummaryJson(const sim::ScenarioSpec& spec, const sim::RunResult& re
     j["sensors"] = sensors;
   }
   if (result.tracking) j["tracking"] = TrackingSummaryJson(spec, *result.tracking);
+  if (result.tracking && result.tracking->engagement)
+    j["engagement"] = EngagementSummaryJson(spec, result);
   return j;
 }
 
@@ -162,6 +165,9 @@ void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result
     dir.Write("set_metrics.csv", [&](std::ostream& o) { WriteSetMetricsCsv(t, o); });
     dir.Write("assessment.json",
               [&](std::ostream& o) { o << AssessmentJson(spec, t).dump(2) << "\n"; });
+    if (t.engagement) {
+      dir.Write("engagements.csv", [&](std::ostream& o) { WriteEngagementsCsv(*t.engagement, o); });
+    }
   }
   dir.Write("summary.json",
             [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,8 +51,9 @@ struct SpaceIrSpec {
   // Detection threshold on SNR and pixel count of the focal plane (false alarms). ASSUMED.
   double snr_threshold = 6.0;
   double pixel_count = 4.0e6;
-  double angle_sigma_rad = 20e-6;           // ASSUMED 20 urad 1-sigma per axis
-  double position_knowledge_sigma_m = 5.0;  // ASSUMED ephemeris error, per axis
+  double angle_sigma_rad = 20e-6;  // ASSUMED 20 urad 1-sigma per axis
+  // ASSUMED ephemeris error, per axis: one draw per satellite and frame (EphemerisError).
+  double position_knowledge_sigma_m = 5.0;
   // Lines of sight below this altitude are cut (atmospheric absorption/scattering in band).
   double grazing_altitude_m = 20e3;                              // ASSUMED, SWIR
   double sun_exclusion_half_angle_rad = 10.0 * core::kDegToRad;  // ASSUMED
@@ -105,6 +107,11 @@ IrLookGeometry EvaluateIrLook(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef,
                               std::optional<double> intensity_W_per_sr = std::nullopt);
 
 // An angles-only report. u_covariance = angle_sigma^2 (I - u u^T): rank 2, no error along u.
+// sat_r_Ecef is the satellite's position as the satellite knows it: the true position plus the
+// ephemeris (knowledge) error of that satellite in that frame. That error is one draw per
+// satellite and frame (EphemerisError), shared by every report the satellite makes in the frame,
+// so per report it is N(0, sat_position_sigma_m^2) per axis, independent of the angle noise, but
+// the same-frame reports of one satellite share it.
 struct LosMeasurement {
   double t_s = 0.0;
   std::string sensor_id;
@@ -117,14 +124,21 @@ struct LosMeasurement {
   bool false_alarm = false;
 };
 
+// The ephemeris (position knowledge) error of one satellite in one frame (m, ECEF): three
+// N(0, position_knowledge_sigma_m^2) draws, x then y then z, from `rng`. The caller keys the
+// stream by satellite and frame (sim::FrameEphemerisError) and hands the result to every look of
+// that satellite in that frame: it is the satellite's position estimate that is wrong, not each
+// look's.
+Vec3 EphemerisError(const SpaceIrSpec& spec, core::RandomStream& rng);
+
 // One look at one target: geometry, detection draw (measured SNR = snr + N(0,1) > threshold),
 // then angle noise (two N(0, sigma) components perpendicular to the true line of sight; sigma is
-// the narrow field's when `tasked`) and the
-// ephemeris error on the reported satellite position. Empty if not visible or not detected.
-// Draws come only from `rng` (the caller keys it by sensor and purpose).
+// the narrow field's when `tasked`). The reported satellite position is sat_r_Ecef +
+// sat_position_error_Ecef (the frame's EphemerisError of the satellite). Empty if not visible or
+// not detected. Draws come only from `rng` (the caller keys it by sensor and purpose).
 std::optional<LosMeasurement> IrLook(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef,
-                                     const TargetTruth& target, const Vec3& sun_dir_Ecef,
-                                     bool tasked, core::RandomStream& rng,
+                                     const Vec3& sat_position_error_Ecef, const TargetTruth& target,
+                                     const Vec3& sun_dir_Ecef, bool tasked, core::RandomStream& rng,
                                      std::optional<double> intensity_W_per_sr = std::nullopt);
 
 // The expected SNR of a look known to be visible (EvaluateIrLook's snr, same arithmetic):
@@ -134,17 +148,27 @@ double VisibleIrSnr(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, const Vec3&
                     double range_m, double intensity_W_per_sr, bool tasked);
 
 // The part of IrLook after a positive detection draw: angle noise (two N(0, sigma) draws, sigma
-// the narrow field's when `tasked`), then the ephemeris error (three N(0, position sigma) draws),
-// and every field of the report, written into *m (its strings' storage is reused).
+// the narrow field's when `tasked`) and every field of the report, written into *m (its strings'
+// storage is reused); the reported satellite position is sat_r_Ecef + sat_position_error_Ecef.
 // range_m = |target - sat| (m, > 0); measured_snr is the draw that passed the threshold.
-void FillIrMeasurement(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef, const TargetTruth& target,
+void FillIrMeasurement(const SpaceIrSpec& spec, const Vec3& sat_r_Ecef,
+                       const Vec3& sat_position_error_Ecef, const TargetTruth& target,
                        double range_m, double measured_snr, bool tasked, core::RandomStream& rng,
                        LosMeasurement* m);
 
-// False alarms of one frame: Poisson(Q(threshold) * pixel_count) reports whose lines of sight are
-// uniform in solid angle over the field-of-regard cone. truth_id empty, false_alarm true.
+// False alarms of one frame in two steps, so that a caller may skip the satellite's ephemeris
+// error when there are none: IrFalseAlarmCount draws their number, Poisson(Q(threshold) *
+// pixel_count); IrFalseAlarms draws that many reports, lines of sight uniform in solid angle over
+// the field-of-regard cone, reported position sat_r_Ecef + sat_position_error_Ecef, truth_id
+// empty, false_alarm true. Both draw from the same `rng`, count first.
+// IrFalseAlarmMean is that Poisson mean, for callers drawing many counts with one spec
+// (IrFalseAlarmCount(spec, rng) is rng.Poisson(IrFalseAlarmMean(spec))).
+double IrFalseAlarmMean(const SpaceIrSpec& spec);
+std::uint64_t IrFalseAlarmCount(const SpaceIrSpec& spec, core::RandomStream& rng);
 std::vector<LosMeasurement> IrFalseAlarms(const SpaceIrSpec& spec, double t_s,
-                                          const Vec3& sat_r_Ecef, core::RandomStream& rng);
+                                          const Vec3& sat_r_Ecef,
+                                          const Vec3& sat_position_error_Ecef, std::uint64_t count,
+                                          core::RandomStream& rng);
 
 // Fast visibility cull, many satellites x many targets per frame. SetSatellites once per frame;
 // Candidates per target returns the satellites whose geometry passes: field of regard, line of
@@ -152,7 +176,11 @@ std::vector<LosMeasurement> IrFalseAlarms(const SpaceIrSpec& spec, double t_s,
 // exclusion. Cheap tests run first: (1) the Earth-central angle between satellite and target must
 // be within the sum of their horizon angles over the sphere of radius b + h_grazing, which lies
 // inside the grazing ellipsoid, so the test never rejects a visible pair (one dot product of unit
-// vectors); (2) the field-of-regard cone without a square root; only then (3) the exact test.
+// vectors), after a test of bounding caps of blocks of 4 consecutive satellites that skips whole
+// blocks; (2) the field-of-regard cone without a square root; only then (3) the exact test,
+// unless the same horizon criterion over the sphere of radius a + h_grazing, which holds the
+// grazing ellipsoid, already proves the line of sight clear (with margins far above round-off,
+// so the exact test could not disagree).
 //
 // The richer Candidates form also hands over what the cull computed, so that a look need not
 // establish it again (sim/sensing.cc): the range, and whether the pair is `settled`, i.e. its
@@ -183,10 +211,17 @@ class IrVisibilityCuller {
   void Cull(const Vec3& target_r_Ecef, const Vec3* sun_dir_Ecef, Emit emit) const;
 
   double grazing_altitude_m_, cos2_for_, cos_sun_;
-  double horizon_radius_m_;           // b + h_grazing
-  double max_sat_horizon_rad_ = 0;    // largest acos(R/r_sat) of the batch
-  std::vector<double> ux_, uy_, uz_;  // unit satellite directions (SoA)
+  double horizon_radius_m_;                  // b + h_grazing
+  double outer_radius_m_;                    // a + h_grazing
+  double min_sat_outer_horizon_rad_ = -1.0;  // smallest acos((a + h) / r_sat); < 0: none
+  double max_sat_horizon_rad_ = 0;           // largest acos(R/r_sat) of the batch
+  std::vector<double> ux_, uy_, uz_;         // unit satellite directions (SoA)
   std::vector<Vec3> r_;
+  std::vector<double> r2_;    // |r|^2
+  std::vector<Vec3> scaled_;  // r scaled to the grazing ellipsoid's unit sphere
+  // Bounding caps of blocks of kCullBlock consecutive satellites: centre, angular radius rho.
+  static constexpr size_t kCullBlock = 4;
+  std::vector<double> block_cx_, block_cy_, block_cz_, block_cos_rho_, block_sin_rho_;
 };
 
 // Convenience form of the culler for one target (precomputes the satellites each call).

@@ -58,7 +58,7 @@ RunResult RunScenario(const ScenarioSpec& spec) {
   if (spec.tracker.enabled) {
     // The closed loop senses frame by frame itself (cued looks, and later kills, change what
     // the next frames see).
-    result.tracking = RunTracking(spec, result.trajectories, &result.sensing);
+    result.tracking = RunTracking(spec, &result.trajectories, &result.sensing);
   } else {
     result.sensing = SenseScenario(spec, result.trajectories);
   }

@@ -10,11 +10,13 @@
 #include "core/constants.h"
 #include "core/error.h"
 #include "core/random.h"
+#include "engagement/interceptor_presets.h"
 #include "sim/yaml_reader.h"
 
 namespace hyperdef::sim {
 
 using core::kDegToRad;
+using core::kKnot_mps;
 using threats::ThreatSpec;
 
 orbits::J2SecularBatch SpaceLayerSpec::Propagator() const {
@@ -24,13 +26,16 @@ orbits::J2SecularBatch SpaceLayerSpec::Propagator() const {
   return orbits::J2SecularBatch(elements, 0.0);
 }
 
-earth::Geodetic RadarSiteSpec::SiteAt(double t_s, core::Vec3* v_Site_Ecef) const {
+namespace {
+// A site that sails a great circle at constant speed from `site` (speed 0: fixed).
+earth::Geodetic SailedSite(const earth::Geodetic& site, double speed_mps, double course_rad,
+                           double t_s, core::Vec3* v_Site_Ecef) {
   if (v_Site_Ecef) v_Site_Ecef->setZero();
-  if (ship_speed_mps <= 0.0) return site;
+  if (speed_mps <= 0.0) return site;
   const auto at = [&](double t) {
     earth::Geodetic g = site;
-    earth::GeodesicDirect(site.lat_rad, site.lon_rad, ship_course_rad, ship_speed_mps * t,
-                          &g.lat_rad, &g.lon_rad);
+    earth::GeodesicDirect(site.lat_rad, site.lon_rad, course_rad, speed_mps * t, &g.lat_rad,
+                          &g.lon_rad);
     return g;
   };
   const earth::Geodetic g = at(t_s);
@@ -38,6 +43,15 @@ earth::Geodetic RadarSiteSpec::SiteAt(double t_s, core::Vec3* v_Site_Ecef) const
     *v_Site_Ecef = earth::EcefFromGeodetic(at(t_s + 0.5)) - earth::EcefFromGeodetic(at(t_s - 0.5));
   }
   return g;
+}
+}  // namespace
+
+earth::Geodetic RadarSiteSpec::SiteAt(double t_s, core::Vec3* v_Site_Ecef) const {
+  return SailedSite(site, ship_speed_mps, ship_course_rad, t_s, v_Site_Ecef);
+}
+
+earth::Geodetic BatterySpec::SiteAt(double t_s) const {
+  return SailedSite(site, ship_speed_mps, ship_course_rad, t_s, nullptr);
 }
 
 threats::SegmentOptions ScenarioSpec::SegmentOptionsFor() const {
@@ -111,9 +125,12 @@ class Loader {
   void LoadSensors(const Node& list);
   void LoadSpaceIr(const Node& n, const std::string& id);
   void LoadRadar(const Node& n, const std::string& id);
+  void LoadSite(const Node& n, earth::Geodetic* site, double* ship_speed_mps,
+                double* ship_course_rad);
   void LoadOutputs(const Node& n);
   void LoadAssets(const Node& list);
   void LoadTracker(const Node& n);
+  void LoadDefense(const Node& n);
   void LoadThreat(const Node& n, size_t i);
   threats::BoosterSpec ParseBooster(const Node& n, size_t i,
                                     std::function<threats::BoosterSpec&(ThreatSpec&)> get);
@@ -260,21 +277,27 @@ void Loader::LoadSpaceIr(const Node& n, const std::string& id) {
   spec_->space_layers.push_back(std::move(layer));
 }
 
+// `site: {lat_deg, lon_deg, alt_m}` and an optional `ship: {speed_kn, course_deg}` (radars and
+// batteries alike).
+void Loader::LoadSite(const Node& n, earth::Geodetic* site, double* ship_speed_mps,
+                      double* ship_course_rad) {
+  const Node s = n.Get("site");
+  site->lat_rad = s.GetDouble("lat_deg", Check::Between(-90, 90)) * kDegToRad;
+  site->lon_rad = s.GetDouble("lon_deg", Check::Between(-180, 360)) * kDegToRad;
+  site->h_m = s.GetDouble("alt_m", 0.0, Check::Between(-500, 10000));
+  s.RejectUnknownKeys();
+  if (auto ship = n.Find("ship")) {
+    *ship_speed_mps = ship->GetDouble("speed_kn", Check::Between(0, 60)) * kKnot_mps;
+    *ship_course_rad = ship->GetDouble("course_deg", Check::Between(-360, 360)) * kDegToRad;
+    ship->RejectUnknownKeys();
+  }
+}
+
 void Loader::LoadRadar(const Node& n, const std::string& id) {
   RadarSiteSpec r;
   sensors::RadarSpec& s = r.radar;
   s.id = id;
-  const Node site = n.Get("site");
-  r.site.lat_rad = site.GetDouble("lat_deg", Check::Between(-90, 90)) * kDegToRad;
-  r.site.lon_rad = site.GetDouble("lon_deg", Check::Between(-180, 360)) * kDegToRad;
-  r.site.h_m = site.GetDouble("alt_m", 0.0, Check::Between(-500, 10000));
-  site.RejectUnknownKeys();
-  if (auto ship = n.Find("ship")) {
-    constexpr double kKnot_mps = 1852.0 / 3600.0;
-    r.ship_speed_mps = ship->GetDouble("speed_kn", Check::Between(0, 60)) * kKnot_mps;
-    r.ship_course_rad = ship->GetDouble("course_deg", Check::Between(-360, 360)) * kDegToRad;
-    ship->RejectUnknownKeys();
-  }
+  LoadSite(n, &r.site, &r.ship_speed_mps, &r.ship_course_rad);
   const Node faces = n.Get("faces");
   for (size_t k = 0; k < faces.size(); ++k) {
     const Node f = faces[k];
@@ -643,6 +666,7 @@ void Loader::LoadAssets(const Node& list) {
     a.lat_rad = n.GetDouble("lat_deg", Check::Between(-90, 90)) * kDegToRad;
     a.lon_rad = n.GetDouble("lon_deg", Check::Between(-180, 360)) * kDegToRad;
     a.radius_m = n.GetDouble("radius_km", 20.0, Check::Between(0.01, 2000)) * 1e3;
+    a.value = n.GetDouble("value", 1.0, Check::Positive());
     n.RejectUnknownKeys();
     spec_->assets.push_back(std::move(a));
   }
@@ -731,6 +755,47 @@ void Loader::LoadTracker(const Node& n) {
   ValidateAt(n, [&] { c.Validate(); });
 }
 
+void Loader::LoadDefense(const Node& n) {
+  DefenseSpec& d = spec_->defense;
+  d.enabled = true;
+  d.doctrine = n.GetEnum("doctrine", {"shoot_look_shoot", "shoot_shoot"}, "shoot_look_shoot") ==
+                       "shoot_shoot"
+                   ? engagement::FireDoctrine::kShootShoot
+                   : engagement::FireDoctrine::kShootLookShoot;
+  d.decision_period_s = n.GetDouble("decision_period_s", 2.0, Check::Between(0.1, 600));
+  d.exact_wta = n.GetEnum("wta", {"greedy", "exact"}, "greedy") == "exact";
+  d.min_class_probability = n.GetDouble("min_class_probability", 0.5, Check::Between(0, 1));
+  const Node list = n.Get("batteries");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Node b = list[i];
+    BatterySpec s;
+    s.id = b.GetString("id");
+    if (!ids.insert(s.id).second) {
+      throw core::InputError(b.Get("id").where(), b.path() + ".id",
+                             fmt::format("duplicate battery id '{}'", s.id));
+    }
+    const Node preset = b.Get("interceptor");
+    s.interceptor_preset = preset.AsEnum(engagement::InterceptorPresetNames());
+    engagement::InterceptorPreset(s.interceptor_preset, &s.interceptor);
+    s.interceptor.id = s.id + "/" + s.interceptor_preset;
+    LoadSite(b, &s.site, &s.ship_speed_mps, &s.ship_course_rad);
+    s.inventory = static_cast<int>(b.GetInt("inventory", 8, Check::Between(0, 1000)));
+    s.reaction_time_s = b.GetDouble("reaction_time_s", 10.0, Check::Between(0, 3600));
+    s.salvo_size = static_cast<int>(b.GetInt("salvo_size", 1, Check::Between(1, 8)));
+    if (!d.batteries.empty() && s.salvo_size != d.batteries.front().salvo_size) {
+      // The weapon-target assignment plans one salvo size for the whole defence (wta.h).
+      throw core::InputError(b.Get("salvo_size").where(), b.path() + ".salvo_size",
+                             fmt::format("must equal the first battery's salvo_size {} (got {})",
+                                         d.batteries.front().salvo_size, s.salvo_size));
+    }
+    s.launch_interval_s = b.GetDouble("launch_interval_s", 3.0, Check::Between(0.1, 600));
+    b.RejectUnknownKeys();
+    d.batteries.push_back(std::move(s));
+  }
+  n.RejectUnknownKeys();
+}
+
 void Loader::Load(const Node& root) {
   spec_->name = root.GetString("name", "unnamed");
   spec_->epoch_utc = root.GetString("epoch_utc");
@@ -749,12 +814,12 @@ void Loader::Load(const Node& root) {
   if (auto sensors = root.Find("sensors")) LoadSensors(*sensors);
   if (auto a = root.Find("assets")) LoadAssets(*a);
   if (auto t = root.Find("tracker")) LoadTracker(*t);
-  for (const char* later : {"defense"}) {
-    if (auto n = root.Find(later)) {
-      throw core::InputError(
-          n->where(), later,
-          "is not supported by this version of hyperdef yet (threats, sensors and tracker only)");
+  if (auto d = root.Find("defense")) {
+    if (!spec_->tracker.enabled) {
+      throw core::InputError(d->where(), "defense",
+                             "needs a `tracker` block: engagement sees tracks, never truth");
     }
+    LoadDefense(*d);
   }
   root.RejectUnknownKeys();
 }

@@ -10,6 +10,8 @@
 
 #include "core/epoch.h"
 #include "earth/wgs84.h"
+#include "engagement/interceptor_spec.h"
+#include "engagement/wta.h"
 #include "flight/dynamics.h"
 #include "orbits/constellation.h"
 #include "orbits/j2_propagator.h"
@@ -66,6 +68,7 @@ struct AssetSpec {
   std::string id;
   double lat_rad = 0.0, lon_rad = 0.0;
   double radius_m = 20e3;
+  double value = 1.0;  // relative worth: weapon-target assignment maximises defended value
 };
 
 // The tracker and the assessment run on its tracks (scenario key `tracker`).
@@ -84,6 +87,31 @@ struct TrackerSpec {
   double ballistic_coefficient_kgpm2 = 5000.0;
   int threat_samples = 16;  // track-state samples per asset threat probability (sd <= 0.125)
   double fire_control_sigma_m = 1000.0;  // position 1-sigma counted as fire-control quality
+};
+
+// A battery of interceptors on land or on a ship sailing a great circle (like a ship radar).
+struct BatterySpec {
+  std::string id;
+  std::string interceptor_preset;  // engagement/interceptor_presets.h name
+  engagement::InterceptorSpec interceptor;
+  earth::Geodetic site;  // at t = 0
+  double ship_speed_mps = 0.0;
+  double ship_course_rad = 0.0;
+  int inventory = 8;
+  double reaction_time_s = 10.0;
+  int salvo_size = 1;
+  double launch_interval_s = 3.0;
+  earth::Geodetic SiteAt(double t_s) const;
+};
+
+// The defence (scenario key `defense`): batteries, firing doctrine and the decision cycle.
+struct DefenseSpec {
+  bool enabled = false;
+  std::vector<BatterySpec> batteries;
+  engagement::FireDoctrine doctrine = engagement::FireDoctrine::kShootLookShoot;
+  double decision_period_s = 2.0;      // weapon-target assignment this often
+  bool exact_wta = false;              // GLPK MILP instead of the greedy (small raids)
+  double min_class_probability = 0.5;  // a track is engaged once classified this surely
 };
 
 // A scenario number given as a distribution: where it lives in the spec and its unit scale.
@@ -108,6 +136,7 @@ struct ScenarioSpec {
   OutputsSpec outputs;
   TrackerSpec tracker;
   std::vector<AssetSpec> assets;
+  DefenseSpec defense;
   std::vector<VariedParameter> varied;  // nominal values are already in the spec
 
   threats::SegmentOptions SegmentOptionsFor() const;

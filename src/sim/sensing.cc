@@ -84,6 +84,7 @@ constexpr std::uint64_t kIrFalseAlarms = core::HashName("ir-false-alarms");
 constexpr std::uint64_t kRadarLook = core::HashName("radar-look");
 constexpr std::uint64_t kRadarFalseAlarms = core::HashName("radar-false-alarms");
 constexpr std::uint64_t kNoThreat = core::HashName("");
+constexpr std::uint64_t kEphemeris = core::HashName("ephemeris");
 
 long FrameCount(double duration_s, double step_s) {
   return static_cast<long>(std::floor(duration_s / step_s + 1e-9)) + 1;
@@ -120,30 +121,6 @@ long FrameIndex(double t_s, double step_s, long frames) {
   return static_cast<double>(f) * step_s == t_s ? f : -1;
 }
 
-// Box-Muller (core::RandomStream::Normal): N = sqrt(-2 ln u1) cos(2 pi u2), u1 the stream's next
-// uniform, so |N| <= sqrt(-2 ln u1). A look whose expected SNR lies `gap` or more below the
-// threshold is a miss whenever u1 > u_min with sqrt(-2 ln u_min) < gap: snr + N cannot pass.
-// Checking that on a copy of the stream decides most hopeless looks with one uniform instead of a
-// normal (log, sqrt, sin, cos); the others draw as before, so every result is the same. Each
-// u_min leaves >= 0.005 between sqrt(-2 ln u_min) and its gap (sensing_test.cc checks the bounds
-// and the Box-Muller property they rest on).
-struct MissBound {
-  double gap, u_min;
-};
-constexpr MissBound kMissBounds[] = {{5.0, 1e-5}, {3.0, 0.012}, {2.0, 0.14}, {1.0, 0.61}};
-
-// True if the look's draw snr + rng.Normal() certainly stays at or below the threshold.
-bool CertainMiss(double snr, double threshold, const core::RandomStream& rng) {
-  const double gap = threshold - snr;
-  for (const MissBound& b : kMissBounds) {
-    if (gap >= b.gap) {
-      core::RandomStream probe = rng;
-      return probe.Uniform() > b.u_min;
-    }
-  }
-  return false;
-}
-
 void CountThreatFrame(ThreatCursor& th, SensorStats& stats, int seen, double t, bool stereo) {
   if (!th.stats) th.stats = &stats.threats[th.target.id];
   ThreatSensingStats& ts = *th.stats;
@@ -166,7 +143,13 @@ struct Sensing::LayerState {
   sensors::IrVisibilityCuller culler;
   std::vector<std::uint64_t> sat_hash;
   std::vector<ThreatCursor> threats;
-  std::vector<Vec3> sats;                        // scratch: positions of the frame
+  std::vector<Vec3> sats;  // scratch: positions of the frame
+  // Each satellite's ephemeris error (FrameEphemerisError), drawn at its first report of a frame:
+  // valid for satellite i while eph_frame[i] is the frame's index.
+  std::vector<Vec3> eph;
+  std::vector<long> eph_frame;
+  // False alarms per satellite and frame: Poisson mean and exp(-mean), once for the layer.
+  double fa_mean = 0.0, fa_exp = 1.0;
   std::vector<sensors::IrCandidate> candidates;  // scratch: one threat's
 
   explicit LayerState(const SpaceLayerSpec& l) : layer(&l), culler(l.sensor) {}
@@ -201,6 +184,10 @@ Sensing::Sensing(const ScenarioSpec& spec, const std::vector<threats::Trajectory
       st.sat_hash.push_back(core::HashName(sat.id));
     }
     st.threats = MakeCursors(spec, trajectories);
+    st.eph.assign(layer.satellites.size(), Vec3::Zero());
+    st.eph_frame.assign(layer.satellites.size(), -1);
+    st.fa_mean = sensors::IrFalseAlarmMean(layer.sensor);
+    st.fa_exp = std::exp(-st.fa_mean);
   }
   for (const RadarSiteSpec& radar : spec.radars) {
     RadarState& st = radars_.emplace_back();
@@ -243,6 +230,14 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
     if (!sun_dir) sun_dir = sensors::SunDirectionEcef(spec_.epoch, t);
     const Vec3& sun = *sun_dir;
     ++stats.frames;
+    // The satellite's ephemeris error of this frame, drawn once, at its first report.
+    const auto ephemeris = [&st, &sensor, seed, rep, f](size_t i) -> const Vec3& {
+      if (st.eph_frame[i] != f) {
+        st.eph_frame[i] = f;
+        st.eph[i] = FrameEphemerisError(sensor, seed, rep, st.sat_hash[i], f);
+      }
+      return st.eph[i];
+    };
     for (size_t k = 0; k < st.threats.size(); ++k) {
       ThreatCursor& th = st.threats[k];
       const sensors::TargetTruth& target = th.target;
@@ -275,7 +270,6 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
           if (!g.Visible()) continue;
           snr = g.snr;
         }
-        if (CertainMiss(snr, sensor.snr_threshold, rng)) continue;
         const double measured_snr = snr + rng.Normal();
         if (!(measured_snr > sensor.snr_threshold)) continue;
         ++seen;
@@ -284,15 +278,19 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
         d.sensor_id = sensor.id;
         d.platform_id = satellites[ci].id;
         d.is_radar = false;
-        sensors::FillIrMeasurement(sensor, sat_r, target, c.range_m, measured_snr, false, rng,
-                                   &d.los);
+        sensors::FillIrMeasurement(sensor, sat_r, ephemeris(ci), target, c.range_m, measured_snr,
+                                   false, rng, &d.los);
       }
       CountThreatFrame(th, stats, seen, t, true);
     }
     const std::uint64_t fa_purpose = LookPurpose(kIrFalseAlarms, kNoThreat, f);
     for (size_t c = 0; c < st.sats.size(); ++c) {
       core::RandomStream rng(seed, rep, st.sat_hash[c], fa_purpose);
-      for (sensors::LosMeasurement& m : sensors::IrFalseAlarms(sensor, t, st.sats[c], rng)) {
+      // sensors::IrFalseAlarmCount(sensor, rng), with the mean and its exp computed once.
+      const std::uint64_t count = rng.Poisson(st.fa_mean, st.fa_exp);
+      if (count == 0) continue;
+      for (sensors::LosMeasurement& m :
+           sensors::IrFalseAlarms(sensor, t, st.sats[c], ephemeris(c), count, rng)) {
         Detection& d = out->emplace_back();
         d.t_s = t;
         d.sensor_id = sensor.id;
@@ -339,6 +337,13 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
       ++stats.false_alarms;
     }
   }
+}
+
+Vec3 FrameEphemerisError(const sensors::SpaceIrSpec& sensor, std::uint64_t seed,
+                         std::uint64_t replication, std::uint64_t satellite_hash, long frame) {
+  core::RandomStream rng(seed, replication, satellite_hash,
+                         kEphemeris ^ static_cast<std::uint64_t>(frame));
+  return sensors::EphemerisError(sensor, rng);
 }
 
 SensingResult SenseScenario(const ScenarioSpec& spec,

@@ -60,7 +60,8 @@ bool TargetAt(const threats::Trajectory& trajectory, const threats::ThreatSpec& 
 // frame: what a closed loop (tracking_run.h) consumes as the run goes, without materialising the
 // whole run. Holds, per sensor, the layer propagator and visibility culler, the per-threat truth
 // cursors and the hashed stream keys. Random draws come from streams keyed by (seed,
-// replication, platform, purpose + threat + frame index): a frame gives the same detections
+// replication, platform, purpose + threat + frame index), and each satellite's ephemeris error
+// from one keyed by (satellite, frame) (FrameEphemerisError): a frame gives the same detections
 // whatever was sensed before it, so frames may be sensed in any order or skipped. `spec` and
 // `trajectories` (one per spec.threats entry, same order) must outlive the object.
 class Sensing {
@@ -94,6 +95,14 @@ class Sensing {
   std::vector<RadarState> radars_;
   std::vector<SensorStats> stats_;
 };
+
+// The ephemeris (position knowledge) error of one satellite of a space layer in frame `frame`
+// (the frame index k of t = k * frame_time_s): sensors::EphemerisError drawn from the stream
+// (seed, replication, satellite_hash = core::HashName(satellite id), HashName("ephemeris") ^
+// frame). Every report the satellite makes in that frame carries it: wide-field detections and
+// false alarms (Sensing) and the cued narrow-field looks (tracking_run.cc).
+core::Vec3 FrameEphemerisError(const sensors::SpaceIrSpec& sensor, std::uint64_t seed,
+                               std::uint64_t replication, std::uint64_t satellite_hash, long frame);
 
 // Every sensor of `spec` over [0, duration]: Sensing::SenseFrame over FrameTimes() into one
 // vector, time-ordered, then sensor order, then generation order.

@@ -52,6 +52,16 @@ std::vector<double> FrameTimes(const ScenarioSpec& spec, const Sensing& sensing)
   return out;
 }
 
+// The cueing priority: the track whose position is least known is served first.
+std::vector<const TrackView*> LargestErrorFirst(const std::vector<TrackView>& cues) {
+  std::vector<const TrackView*> order;
+  for (const TrackView& v : cues) order.push_back(&v);
+  std::stable_sort(order.begin(), order.end(), [](const TrackView* a, const TrackView* b) {
+    return a->rv.P.topLeftCorner<3, 3>().trace() > b->rv.P.topLeftCorner<3, 3>().trace();
+  });
+  return order;
+}
+
 bool OnGrid(double t, double step) {
   const double k = std::round(t / step);
   return std::abs(t - k * step) < 1e-6;
@@ -73,10 +83,10 @@ std::unique_ptr<tracking::TrackerInterface> MakeTracker(const ScenarioSpec& spec
 
 class TrackingLoop {
  public:
-  TrackingLoop(const ScenarioSpec& spec, const std::vector<threats::Trajectory>& trajectories,
+  TrackingLoop(const ScenarioSpec& spec, std::vector<threats::Trajectory>* trajectories,
                SensingResult* sensing, std::uint64_t rep)
       : spec_(spec),
-        trajectories_(trajectories),
+        trajectories_(*trajectories),
         sensing_(sensing),
         rep_(rep),
         frame_{spec.epoch.EarthRotationAngle_rad()},
@@ -89,6 +99,8 @@ class TrackingLoop {
       platform_index_.push_back(std::move(index));
       cullers_.emplace_back(l.sensor);
     }
+    if (spec.defense.enabled)
+      engagement_ = std::make_unique<EngagementManager>(spec, frame_, trajectories, rep);
     for (size_t k = 0; k < spec.space_layers.size(); ++k)
       sensor_index_[spec.space_layers[k].sensor.id] = static_cast<int>(k);
     for (size_t k = 0; k < spec.radars.size(); ++k)
@@ -106,7 +118,9 @@ class TrackingLoop {
   void Score(TrackingResult* result) const;
 
   const ScenarioSpec& spec_;
-  const std::vector<threats::Trajectory>& trajectories_;
+  const std::vector<threats::Trajectory>& trajectories_;  // shortened by kills (engagement_)
+  std::unique_ptr<EngagementManager> engagement_;
+  std::map<int, TrackThreat> track_threat_;  // latest assessment of each confirmed track
   SensingResult* sensing_;
   std::uint64_t rep_;
   tracking::TrackingFrame frame_;
@@ -162,11 +176,7 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
 void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
                                    std::vector<Detection>* out) {
   if (cues.empty()) return;
-  std::vector<const TrackView*> order;
-  for (const TrackView& v : cues) order.push_back(&v);
-  std::stable_sort(order.begin(), order.end(), [](const TrackView* a, const TrackView* b) {
-    return a->rv.P.topLeftCorner<3, 3>().trace() > b->rv.P.topLeftCorner<3, 3>().trace();
-  });
+  const std::vector<const TrackView*> order = LargestErrorFirst(cues);
   for (size_t l = 0; l < spec_.space_layers.size(); ++l) {
     const SpaceLayerSpec& layer = spec_.space_layers[l];
     const sensors::SpaceIrSpec& s = layer.sensor;
@@ -210,7 +220,10 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
                                  LookPurpose("ir-tasked-look", targets[k].id, f));
           ++tasked_ir_;
           if (intensity_[k] < 0.0) intensity_[k] = sensors::TargetIntensity_W_per_sr(s, targets[k]);
-          auto m = sensors::IrLook(s, sat, targets[k], sun, true, rng, intensity_[k]);
+          // The satellite's ephemeris error of this frame, shared with its wide-field reports.
+          const Vec3 eph =
+              FrameEphemerisError(s, spec_.seed, rep_, core::HashName(satellite.id), f);
+          auto m = sensors::IrLook(s, sat, eph, targets[k], sun, true, rng, intensity_[k]);
           if (!m) continue;
           m->sensor_id = s.id;
           Detection d{t, s.id, satellite.id, false, *m, {}};
@@ -228,11 +241,7 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
 void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
                               std::vector<Detection>* out) {
   if (cues.empty()) return;
-  std::vector<const TrackView*> order;
-  for (const TrackView& v : cues) order.push_back(&v);
-  std::stable_sort(order.begin(), order.end(), [](const TrackView* a, const TrackView* b) {
-    return a->rv.P.topLeftCorner<3, 3>().trace() > b->rv.P.topLeftCorner<3, 3>().trace();
-  });
+  const std::vector<const TrackView*> order = LargestErrorFirst(cues);
   for (const RadarSiteSpec& r : spec_.radars) {
     if (r.radar.track_capacity == 0 || !OnGrid(t, r.track_revisit_s)) continue;
     const long f = std::lround(t / r.track_revisit_s);
@@ -307,7 +316,9 @@ TrackingResult TrackingLoop::Run() {
     for (tracking::TrackUpdateLog& u : tracker_->TakeUpdateLog())
       result.updates.push_back(std::move(u));
     if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
+    if (engagement_) engagement_->Step(t, tracker_->View(t, false), track_threat_);
   }
+  if (engagement_) result.engagement = engagement_->Finish();
   sensing_->detections = std::move(all_);
   sensing_->stats = sensing.Stats();
   result.tracks_initiated = tracker_->TracksInitiated();
@@ -397,7 +408,7 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
     a.track_id = v.id;
     a.classes = cls;
     const tracking::Gaussian rv = v.rv;
-    if (cls.best == assessment::ThreatClassEstimate::kBallistic && in.vertical_speed_mps < 0.0) {
+    if (cls.best == assessment::ThreatClassEstimate::kBallistic) {
       assessment::ImpactOptions opt;
       opt.ballistic_coefficient_kgpm2 = ts.ballistic_coefficient_kgpm2;
       a.impact = assessment::PredictImpact(rv, frame_, opt);
@@ -424,6 +435,19 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
       for (size_t k = 0; k < spec_.assets.size(); ++k)
         a.assets.push_back({spec_.assets[k].id, p[k]});
     }
+    // What the defence needs: the class and the value at stake (sum of asset value x threat
+    // probability; 1 per threatening track when the scenario names no asset).
+    const bool threatening = (cls.best == assessment::ThreatClassEstimate::kBallistic ||
+                              cls.best == assessment::ThreatClassEstimate::kBoostGlide) &&
+                             cls.best_probability >= spec_.defense.min_class_probability;
+    TrackThreat threat;
+    threat.ballistic = cls.best == assessment::ThreatClassEstimate::kBallistic;
+    if (threatening) {
+      threat.value = spec_.assets.empty() ? 1.0 : 0.0;
+      for (size_t k = 0; k < a.assets.size() && k < spec_.assets.size(); ++k)
+        threat.value += spec_.assets[k].value * a.assets[k].probability;
+    }
+    track_threat_[v.id] = threat;
     result->assessments.push_back(std::move(a));
   }
 }
@@ -549,8 +573,7 @@ void TrackingLoop::Score(TrackingResult* result) const {
 
 }  // namespace
 
-TrackingResult RunTracking(const ScenarioSpec& spec,
-                           const std::vector<threats::Trajectory>& trajectories,
+TrackingResult RunTracking(const ScenarioSpec& spec, std::vector<threats::Trajectory>* trajectories,
                            SensingResult* sensing, std::uint64_t replication) {
   TrackingLoop loop(spec, trajectories, sensing, replication);
   return loop.Run();

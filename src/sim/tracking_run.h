@@ -1,8 +1,9 @@
-// Tracking a run: the closed loop of sensors and tracker. Frame by frame, the warning-mode
-// detections (sensing.h) go to the tracker; the tracker's confirmed tracks cue the tasked modes
-// (narrow-field IR telescopes, radar track dwells) for the next frame, whose detections go to the
-// tracker too. Then the assessment (class, impact point, reachable footprint, asset threat) runs
-// on the tracks, and the scoring (metrics against truth, the only place truth meets tracks).
+// Tracking a run: the closed loop of sensors, tracker and (with a defence) interceptors. Frame by
+// frame, the warning-mode detections (sensing.h) go to the tracker; the tracker's confirmed tracks
+// cue the tasked modes (narrow-field IR telescopes, radar track dwells) for the next frame, whose
+// detections go to the tracker too. Then the assessment (class, impact point, reachable footprint,
+// asset threat) runs on the tracks, and the scoring (metrics against truth, the only place truth
+// meets tracks).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include "assessment/classification.h"
 #include "assessment/footprint.h"
 #include "assessment/impact_point.h"
+#include "sim/engagement_run.h"
 #include "sim/scenario.h"
 #include "sim/sensing.h"
 #include "threats/trajectory.h"
@@ -68,13 +70,15 @@ struct TrackingResult {
     double ospa_m, gospa_m, gospa_localisation_m, gospa_missed, gospa_false;
   };
   std::vector<SetMetricRow> set_metrics;
+  std::optional<EngagementResult> engagement;  // when the scenario has a defense
 };
 
 // Runs the closed loop of `spec`: senses frame by frame (sim::Sensing, warning modes) and with
 // the cued modes, tracks, assesses, and scores against the trajectories. *sensing receives every
 // detection (warning and cued, in processing order, so time-ordered) and the sensors' statistics.
-TrackingResult RunTracking(const ScenarioSpec& spec,
-                           const std::vector<threats::Trajectory>& trajectories,
+// With a `defense`, interceptors fly in the same loop and a kill ends the threat's trajectory in
+// *trajectories (a final sample at the kill time and an "intercepted" event).
+TrackingResult RunTracking(const ScenarioSpec& spec, std::vector<threats::Trajectory>* trajectories,
                            SensingResult* sensing, std::uint64_t replication = 0);
 
 }  // namespace hyperdef::sim

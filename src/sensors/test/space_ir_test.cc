@@ -162,13 +162,16 @@ TEST(IrLook, EmpiricalDetectionProbability) {
   EXPECT_NEAR(g.pd, 0.841345, 1e-6);
   core::RandomStream rng(1, 0, "ir-test", "pd");
   int hits = 0;
-  for (int i = 0; i < 10000; ++i) hits += IrLook(s.spec, s.sat, t, s.sun, false, rng).has_value();
+  for (int i = 0; i < 10000; ++i)
+    hits += IrLook(s.spec, s.sat, Vec3::Zero(), t, s.sun, false, rng).has_value();
   EXPECT_NEAR(hits / 10000.0, 0.841345, 0.02);
 }
 
 // Angle noise: the normalised error e^T C^+ e with C^+ = (I - u u^T)/sigma^2 is chi-square with 2
 // degrees of freedom (mean 2, variance 4): over 10,000 draws the mean has sigma 0.02; tolerance
-// 0.1 (5 sigma). Same for the ephemeris error (3 dof, mean 3, sigma of mean 0.025).
+// 0.1 (5 sigma). Same for the ephemeris error (3 dof, mean 3, sigma of mean 0.025), drawn by
+// EphemerisError once per look here (each look stands for another frame) and carried, to the
+// bit, into the report's satellite position.
 TEST(IrLook, AngleNoiseMatchesCovariance) {
   Scene s;
   const TargetTruth t = s.Target(30.0, 1000e3);  // 153 km altitude
@@ -177,7 +180,8 @@ TEST(IrLook, AngleNoiseMatchesCovariance) {
   double chi2_angle = 0.0, chi2_pos = 0.0, along = 0.0;
   constexpr int kN = 10000;
   for (int i = 0; i < kN; ++i) {
-    const auto m = IrLook(s.spec, s.sat, t, s.sun, false, rng);
+    const Vec3 eph = EphemerisError(s.spec, rng);
+    const auto m = IrLook(s.spec, s.sat, eph, t, s.sun, false, rng);
     ASSERT_TRUE(m.has_value());  // SNR ~ 1e3
     ASSERT_NEAR(m->u_Ecef.norm(), 1.0, 1e-12);
     EXPECT_EQ(m->truth_id, "tgt");
@@ -186,13 +190,51 @@ TEST(IrLook, AngleNoiseMatchesCovariance) {
     const Eigen::Matrix3d c_pinv = m->u_covariance / std::pow(s.spec.angle_sigma_rad, 4);
     chi2_angle += e.dot(c_pinv * e);
     along += e.dot(u_true);
-    chi2_pos +=
-        (m->sat_r_Ecef - s.sat).squaredNorm() / std::pow(s.spec.position_knowledge_sigma_m, 2);
+    ASSERT_EQ(m->sat_r_Ecef, s.sat + eph);
+    EXPECT_EQ(m->sat_position_sigma_m, s.spec.position_knowledge_sigma_m);
+    chi2_pos += eph.squaredNorm() / std::pow(s.spec.position_knowledge_sigma_m, 2);
   }
   EXPECT_NEAR(chi2_angle / kN, 2.0, 0.1);
   EXPECT_NEAR(chi2_pos / kN, 3.0, 0.125);
   // Error along the line of sight is second order (sigma^2 / 2 = 2e-10).
   EXPECT_LT(std::abs(along / kN), 1e-9);
+}
+
+// The angle noise's perpendicular basis must be orthonormal and perpendicular to the line of
+// sight in every direction (Duff et al.'s branch on the sign of u_z included): with the two
+// normals n1, n2 read from a copy of the stream, the noisy direction is (u + n1 e1 + n2 e2) / |.|,
+// so u_noisy . u = 1 / sqrt(1 + n1^2 + n2^2) and |u_noisy x u| = sqrt(n1^2 + n2^2) / sqrt(1 +
+// n1^2 + n2^2) exactly when {u, e1, e2} is orthonormal. sigma = 0.3 rad makes a departure of the
+// basis of 1e-12 visible; tolerance 1e-14 (a few ulps of the normalisation).
+TEST(FillIrMeasurement, PerpendicularBasisIsOrthonormalInEveryDirection) {
+  SpaceIrSpec spec;
+  spec.angle_sigma_rad = 0.3;
+  core::RandomStream dirs(12, 0, "ir-test", "directions");
+  const Vec3 sat(kWgs84A_m + 1000e3, 0.0, 0.0);
+  for (int k = 0; k < 4000; ++k) {
+    Vec3 u;
+    if (k < 6) {
+      u = Vec3::Zero();
+      u[k / 2] = k % 2 == 0 ? 1.0 : -1.0;  // the axes, u_z = +-1 and 0
+    } else {
+      const double z = k < 100 ? std::copysign(1.0 - dirs.Uniform() * 1e-6, k % 2 - 0.5)
+                               : dirs.Uniform(-1.0, 1.0);
+      const double phi = core::kTwoPi * dirs.Uniform();
+      u = Vec3(std::sqrt(1 - z * z) * std::cos(phi), std::sqrt(1 - z * z) * std::sin(phi), z);
+    }
+    TargetTruth t;
+    t.r_Ecef = sat + 2000e3 * u;
+    const double range = (t.r_Ecef - sat).norm();
+    const Vec3 u_true = (t.r_Ecef - sat) / range;
+    core::RandomStream rng(12, 1, static_cast<std::uint64_t>(k), 5);
+    core::RandomStream copy = rng;
+    const double n1 = 0.3 * copy.Normal(), n2 = 0.3 * copy.Normal();
+    LosMeasurement m;
+    FillIrMeasurement(spec, sat, Vec3::Zero(), t, range, 10.0, false, rng, &m);
+    const double w = std::sqrt(1.0 + n1 * n1 + n2 * n2);
+    ASSERT_NEAR(m.u_Ecef.dot(u_true), 1.0 / w, 1e-14) << k;
+    ASSERT_NEAR(m.u_Ecef.cross(u_true).norm(), std::hypot(n1, n2) / w, 1e-14) << k;
+  }
 }
 
 // False alarms: Poisson(Q(threshold) x pixels). Threshold 4 (Q = 3.1671e-5), 1e5 pixels: mean
@@ -204,9 +246,15 @@ TEST(IrFalseAlarms, RateAndFieldOfRegard) {
   core::RandomStream rng(3, 0, "ir-test", "false-alarms");
   const Vec3 nadir = -s.sat.normalized();
   long total = 0;
+  const Vec3 eph(1.0, -2.0, 3.0);
   for (int f = 0; f < 2000; ++f) {
-    for (const LosMeasurement& m : IrFalseAlarms(s.spec, f * 1.0, s.sat, rng)) {
+    const std::uint64_t count = IrFalseAlarmCount(s.spec, rng);
+    const std::vector<LosMeasurement> alarms =
+        IrFalseAlarms(s.spec, f * 1.0, s.sat, eph, count, rng);
+    ASSERT_EQ(alarms.size(), count);
+    for (const LosMeasurement& m : alarms) {
       ++total;
+      EXPECT_EQ(m.sat_r_Ecef, s.sat + eph);
       EXPECT_TRUE(m.false_alarm);
       EXPECT_TRUE(m.truth_id.empty());
       EXPECT_GT(m.snr, s.spec.snr_threshold);
@@ -332,7 +380,8 @@ TEST(IrVisibilityCuller, SettledCandidatesLookExactlyAsIrLook) {
         const std::uint64_t key = static_cast<std::uint64_t>(k * 2 + (tasked ? 1 : 0));
         core::RandomStream full_rng(9, 1, key, 77);
         core::RandomStream fast_rng(9, 1, key, 77);
-        const auto full = IrLook(spec, sat, t, sun, tasked, full_rng, intensity);
+        const Vec3 eph(0.5 * k, -1.5, 2.0);
+        const auto full = IrLook(spec, sat, eph, t, sun, tasked, full_rng, intensity);
         const double tasked_snr =
             VisibleIrSnr(spec, sat, t.r_Ecef, cand.range_m, intensity, tasked);
         const double measured = tasked_snr + fast_rng.Normal();
@@ -343,7 +392,7 @@ TEST(IrVisibilityCuller, SettledCandidatesLookExactlyAsIrLook) {
         m.sensor_id = "stale";
         m.truth_id = "stale";
         m.false_alarm = true;
-        FillIrMeasurement(spec, sat, t, cand.range_m, measured, tasked, fast_rng, &m);
+        FillIrMeasurement(spec, sat, eph, t, cand.range_m, measured, tasked, fast_rng, &m);
         EXPECT_EQ(m.t_s, full->t_s);
         EXPECT_EQ(m.sensor_id, full->sensor_id);
         EXPECT_EQ(m.sat_r_Ecef, full->sat_r_Ecef);

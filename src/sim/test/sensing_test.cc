@@ -175,9 +175,10 @@ TEST(Sensing, FramesStreamedEqualTheScenarioInAnyOrder) {
 }
 
 // The space layer's reports against a brute force over every satellite with sensors::IrLook
-// (no cull, no settled shortcut, no certain-miss shortcut), the streams keyed as documented:
-// (seed, replication, hash of the satellite id, hash("ir-look") ^ hash(threat) * golden ^
-// frame). Same reports, same order, every bit.
+// (no cull, no settled shortcut), the streams keyed as documented: (seed, replication, hash of
+// the satellite id, hash("ir-look") ^ hash(threat) * golden ^ frame) for the look, and the
+// satellite's ephemeris error from (seed, replication, hash of the satellite id,
+// hash("ephemeris") ^ frame). Same reports, same order, every bit.
 TEST(Sensing, LayerReportsEqualBruteForceIrLooks) {
   const ScenarioSpec spec = LoadScenarioFromString(kScenario, "s.yaml");
   const RunResult run = RunScenario(spec);
@@ -200,8 +201,13 @@ TEST(Sensing, LayerReportsEqualBruteForceIrLooks) {
                                     (core::HashName("g") * 0x9E3779B97F4A7C15ull) ^
                                     static_cast<std::uint64_t>(f);
       for (size_t i = 0; i < sats.size(); ++i) {
-        core::RandomStream rng(spec.seed, 0, core::HashName(layer.satellites[i].id), purpose);
-        auto m = sensors::IrLook(layer.sensor, sats[i], target, sun, false, rng);
+        const std::uint64_t sat_hash = core::HashName(layer.satellites[i].id);
+        core::RandomStream rng(spec.seed, 0, sat_hash, purpose);
+        core::RandomStream eph_rng(spec.seed, 0, sat_hash,
+                                   core::HashName("ephemeris") ^ static_cast<std::uint64_t>(f));
+        const Vec3 eph = sensors::EphemerisError(layer.sensor, eph_rng);
+        ASSERT_EQ(eph, FrameEphemerisError(layer.sensor, spec.seed, 0, sat_hash, f));
+        auto m = sensors::IrLook(layer.sensor, sats[i], eph, target, sun, false, rng);
         if (m) expected.push_back(*m);
       }
     }
@@ -222,23 +228,56 @@ TEST(Sensing, LayerReportsEqualBruteForceIrLooks) {
   EXPECT_GT(compared, 150);  // the glider is seen by the layer on many frames
 }
 
-// The certain-miss shortcut of sensing.cc rests on Box-Muller: the stream's next normal is
-// sqrt(-2 ln u1) cos(2 pi u2) with u1 the stream's next uniform, so |N| <= sqrt(-2 ln u1). If
-// core::RandomStream::Normal ever changes method this fails (and the shortcut must go). The
-// 1e-12 relative slack is round-off of log/sqrt; the shortcut's bounds keep >= 0.005.
-TEST(Sensing, NormalIsBoundedByItsFirstUniform) {
-  for (std::uint64_t k = 0; k < 20000; ++k) {
-    core::RandomStream rng(11, 2, k, 99);
-    core::RandomStream probe = rng;
-    const double u1 = probe.Uniform();
-    const double bound = std::sqrt(-2.0 * std::log(u1));
-    ASSERT_LE(std::abs(rng.Normal()), bound * (1.0 + 1e-12)) << k;
+// The ephemeris error is the satellite's, not the look's: every report (detections and false
+// alarms) of one satellite in one frame carries the same error, reported minus true position,
+// and it is FrameEphemerisError's. Across frames the errors are independent draws with the
+// spec's sigma: the mean of |e|^2 / sigma^2 (chi-square, 3 dof) over the satellite-frames seen
+// must lie within 5 sigma of 3 (sd of one term sqrt(6)). A satellite-frame with two or more
+// reports must occur (a glider seen in stereo and false alarms), else the sharing is not tested.
+TEST(Sensing, EphemerisErrorIsSharedByASatellitesReportsInAFrame) {
+  ScenarioSpec spec = LoadScenarioFromString(kScenario, "s.yaml");
+  SpaceLayerSpec& layer = spec.space_layers[0];
+  layer.sensor.pixel_count = 4e9;  // Q(6) x 4e9 = 3.9 false alarms per satellite and frame
+  const RunResult run = RunScenario(spec);
+  const orbits::J2SecularBatch batch = layer.Propagator();
+  Sensing sensing(spec, run.trajectories, 2);
+  std::vector<Detection> frame;
+  std::vector<Vec3> sats;
+  long shared = 0, satellite_frames = 0;
+  double chi2 = 0.0;
+  const double sigma = layer.sensor.position_knowledge_sigma_m;
+  for (long f = 0; f <= 100; ++f) {
+    const double t = static_cast<double>(f);
+    frame.clear();
+    sensing.SenseFrame(t, &frame);
+    batch.PositionsEcef(spec.epoch, t, &sats);
+    std::vector<int> reports(sats.size(), 0);
+    for (const Detection& d : frame) {
+      if (d.is_radar) continue;
+      size_t i = 0;
+      while (layer.satellites[i].id != d.platform_id) ++i;
+      const Vec3 e = d.los.sat_r_Ecef - sats[i];
+      const Vec3 expected =
+          FrameEphemerisError(layer.sensor, spec.seed, 2, core::HashName(d.platform_id), f);
+      // 1e-6 m: the error is recovered as (r + e) - r at |r| ~ 7.4e6 m, round-off ~ 1e-9 m.
+      EXPECT_NEAR((e - expected).norm(), 0.0, 1e-6) << d.platform_id << " t = " << t;
+      if (reports[i]++ == 0) {
+        chi2 += expected.squaredNorm() / (sigma * sigma);
+        ++satellite_frames;
+      } else {
+        ++shared;
+      }
+    }
   }
-  // The shortcut's (gap, u_min) pairs: sqrt(-2 ln u_min) at least 0.005 below the gap.
-  for (const auto& [gap, u_min] :
-       {std::pair{5.0, 1e-5}, std::pair{3.0, 0.012}, std::pair{2.0, 0.14}, std::pair{1.0, 0.61}}) {
-    EXPECT_LT(std::sqrt(-2.0 * std::log(u_min)), gap - 0.005) << gap;
-  }
+  EXPECT_GT(shared, 100);
+  ASSERT_GT(satellite_frames, 500);
+  EXPECT_NEAR(chi2 / static_cast<double>(satellite_frames), 3.0,
+              5.0 * std::sqrt(6.0 / static_cast<double>(satellite_frames)));
+  // Another frame, another draw; another satellite, another draw.
+  EXPECT_NE(FrameEphemerisError(layer.sensor, 5, 0, 11, 3),
+            FrameEphemerisError(layer.sensor, 5, 0, 11, 4));
+  EXPECT_NE(FrameEphemerisError(layer.sensor, 5, 0, 11, 3),
+            FrameEphemerisError(layer.sensor, 5, 0, 12, 3));
 }
 
 }  // namespace

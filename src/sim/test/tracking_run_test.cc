@@ -21,21 +21,28 @@ ScenarioSpec SpaceOnlyRegional() {
   return spec;
 }
 
-class SpaceOnlyRegionalRun : public ::testing::Test {
+// One run of a scenario shared by a fixture's tests (a regional run takes about a second).
+template <ScenarioSpec (*Make)()>
+class SharedRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    spec_ = new ScenarioSpec(SpaceOnlyRegional());
+    spec_ = new ScenarioSpec(Make());
     result_ = new RunResult(RunScenario(*spec_));
   }
   static void TearDownTestSuite() {
     delete result_;
     delete spec_;
   }
-  static ScenarioSpec* spec_;
-  static RunResult* result_;
+  static inline ScenarioSpec* spec_ = nullptr;
+  static inline RunResult* result_ = nullptr;
 };
-ScenarioSpec* SpaceOnlyRegionalRun::spec_ = nullptr;
-RunResult* SpaceOnlyRegionalRun::result_ = nullptr;
+
+ScenarioSpec Regional() {
+  return LoadScenario(std::string(HYPERDEF_SOURCE_DIR) + "/scenarios/regional.yaml");
+}
+
+using SpaceOnlyRegionalRun = SharedRun<SpaceOnlyRegional>;
+using DefendedRegionalRun = SharedRun<Regional>;
 
 const tracking::TruthMetrics* MetricsOf(const TrackingResult& t, const std::string& id) {
   for (const tracking::TruthMetrics& m : t.metrics.truths)
@@ -139,6 +146,47 @@ TEST(TrackingRun, DistributedNodesHoldTheGlider) {
   for (const TrackRow& row : r.tracking->rows)
     EXPECT_EQ(row.status, tracking::TrackStatus::kConfirmed);
   EXPECT_TRUE(r.tracking->mode_names.empty());  // fused tracks carry no IMM modes
+}
+
+// The regional example with its defence: interceptors fly in the loop, a kill ends the threat's
+// flight and the sensors stop reporting it.
+TEST_F(DefendedRegionalRun, ShotsAreFiredWithinInventoryAndWindows) {
+  ASSERT_TRUE(result_->tracking && result_->tracking->engagement);
+  const EngagementResult& e = *result_->tracking->engagement;
+  ASSERT_GE(e.shots.size(), 1u);
+  std::map<std::string, int> fired;
+  for (const ShotRecord& s : e.shots) {
+    ++fired[s.battery_id];
+    EXPECT_GE(s.launch_time_s, 0.0);
+    EXPECT_LE(s.launch_time_s, spec_->duration_s);
+    EXPECT_TRUE(s.result == "kill" || s.result == "miss" || s.result == "no_intercept" ||
+                s.result == "in_flight")
+        << s.result;
+  }
+  for (const BatterySpec& b : spec_->defense.batteries) EXPECT_LE(fired[b.id], b.inventory) << b.id;
+}
+
+TEST_F(DefendedRegionalRun, AKilledThreatStopsFlyingAndIsNoLongerDetected) {
+  const EngagementResult& e = *result_->tracking->engagement;
+  for (const auto& [id, t_kill] : e.kill_time_s) {
+    const threats::Trajectory* tr = nullptr;
+    for (const threats::Trajectory& x : result_->trajectories)
+      if (x.threat_id == id) tr = &x;
+    ASSERT_NE(tr, nullptr);
+    EXPECT_FALSE(tr->impacted) << id;
+    EXPECT_NEAR(tr->samples.back().t_s, t_kill, 1e-9) << id;
+    // No detection of the threat after the frame in which it was killed.
+    for (const Detection& d : result_->sensing.detections) {
+      if (d.truth_id() == id) {
+        EXPECT_LE(d.t_s, t_kill + 1.0) << id;
+      }
+    }
+    // The kill was made by a shot whose closest approach was inside the lethal radius.
+    bool by_shot = false;
+    for (const ShotRecord& s : e.shots)
+      by_shot |= s.result == "kill" && s.threat_id == id && s.intercept_time_s == t_kill;
+    EXPECT_TRUE(by_shot) << id;
+  }
 }
 
 TEST(TrackingRun, SameSeedSameTracks) {

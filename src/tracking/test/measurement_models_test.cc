@@ -272,7 +272,9 @@ TEST(LosMeasurementModel, ReportsFromIrLookAreConsistentAtTruth) {
   int n = 0;
   double nis_sum = 0.0;
   for (int k = 0; k < kDraws; ++k) {
-    const auto los = sensors::IrLook(spec, c.sat_r_Ecef, truth, sun_Ecef, false, rng);
+    // Each draw stands for another frame: a new ephemeris error of the satellite.
+    const Vec3 eph = sensors::EphemerisError(spec, rng);
+    const auto los = sensors::IrLook(spec, c.sat_r_Ecef, eph, truth, sun_Ecef, false, rng);
     if (!los) continue;
     const Measurement m = FromLos(*los, c.frame, range);
     const MeasurementModel& model = ModelFor(m.kind);

@@ -1,0 +1,85 @@
+// The defence in the closed loop: every decision period, fire control computes each battery's
+// engagement window on each threatening confirmed track, weapon-target assignment picks the
+// shots, and interceptors fly out, guided by uplinks from their track and, at the end, by their
+// own seeker. Engagement sees tracks, never truth; only a seeker sees the target, through its
+// own noise (engagement/interceptor.h). A kill stops the threat: its trajectory ends there, so
+// the sensors stop seeing it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engagement/fire_control.h"
+#include "engagement/interceptor.h"
+#include "sim/scenario.h"
+#include "threats/trajectory.h"
+#include "tracking/tracker.h"
+
+namespace hyperdef::sim {
+
+// One row of engagements.csv: one interceptor.
+struct ShotRecord {
+  std::string battery_id;
+  int track_id = 0;
+  std::string threat_id;  // scoring: the true threat the seeker homed on ("" if none)
+  double launch_time_s = 0.0;
+  core::Vec3 pip_Ecef = core::Vec3::Zero();  // planned at launch
+  double pip_time_s = 0.0;
+  double intercept_time_s = 0.0;  // closest approach (or end of flight)
+  double miss_m = 0.0;            // closest approach to the homed threat
+  double predicted_pk = 0.0;
+  std::string result;  // "kill", "miss", "no_intercept" (ground, fuel or time out), "in_flight"
+};
+
+struct EngagementResult {
+  std::vector<ShotRecord> shots;
+  std::map<std::string, double> kill_time_s;  // threat id -> time it was killed
+  int wta_decisions = 0;
+};
+
+// The per-track assessment the engagement needs (from the tracking loop's assessment).
+struct TrackThreat {
+  bool ballistic = false;  // else boost-glide
+  double value = 0.0;      // sum over assets of value x P(asset threatened)
+};
+
+class EngagementManager {
+ public:
+  EngagementManager(const ScenarioSpec& spec, const tracking::TrackingFrame& frame,
+                    std::vector<threats::Trajectory>* trajectories, std::uint64_t replication);
+  ~EngagementManager();
+
+  // After the tracker has processed frame t: decide (on decision epochs), launch, uplink and fly
+  // every interceptor to t; kills truncate the threat's trajectory at the kill time.
+  void Step(double t_s, const std::vector<tracking::TrackView>& confirmed,
+            const std::map<int, TrackThreat>& threats);
+  EngagementResult Finish();
+
+ private:
+  struct Flight;
+  void Decide(double t_s, const std::vector<tracking::TrackView>& confirmed,
+              const std::map<int, TrackThreat>& threats);
+  void Kill(size_t threat, double t_s);
+  engagement::ThreatPrediction Predict(const tracking::Gaussian& rv, bool ballistic,
+                                       double t_s) const;
+  // The true threat nearest to a track's estimate (what a seeker pointed there would see).
+  int NearestThreat(double t_s, const core::Vec3& r_Ecef) const;
+
+  const ScenarioSpec& spec_;
+  tracking::TrackingFrame frame_;
+  std::vector<threats::Trajectory>* trajectories_;
+  std::uint64_t rep_;
+  std::vector<engagement::FlyoutTable> flyouts_;  // one per battery
+  std::vector<int> inventory_;
+  std::vector<double> next_launch_s_;  // per battery: launch rate
+  std::vector<std::unique_ptr<Flight>> flights_;
+  std::map<int, int> engaged_;  // track id -> interceptors in flight against it
+  EngagementResult result_;
+  double next_decision_s_ = 0.0;
+  long shots_fired_ = 0;
+};
+
+}  // namespace hyperdef::sim
