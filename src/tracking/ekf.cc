@@ -151,19 +151,20 @@ Innovation EkfFilter::Correct(const Measurement& m) {
   return UpdateInPlace(m, &state_.x, &state_.P);
 }
 
-void EkfFilter::UpdatePda(const std::vector<const Measurement*>& ms,
-                          const std::vector<double>& beta, double beta0) {
+void GaussianFilter::UpdatePda(const std::vector<const Measurement*>& ms,
+                               const std::vector<double>& beta, double beta0) {
   detail::CheckPdaArguments(ms, beta, beta0);
-  const int n = static_cast<int>(state_.x.size());
-  detail::PdaMixture mix(n);
+  Gaussian g = State();
+  detail::PdaMixture mix(static_cast<int>(g.x.size()));
   for (std::size_t i = 0; i < ms.size(); ++i) {
     if (beta[i] == 0.0) continue;
-    StateVector x = state_.x;
-    StateMatrix P = state_.P;
+    StateVector x = g.x;
+    StateMatrix P = g.P;
     UpdateInPlace(*ms[i], &x, &P);
-    mix.Add(beta[i], x - state_.x, P);
+    mix.Add(beta[i], x - g.x, P);
   }
-  mix.Finish(beta0, &state_.x, &state_.P);
+  mix.Finish(beta0, &g.x, &g.P);
+  SetState(g);
 }
 
 std::unique_ptr<TrackFilter> MakeEkf(std::shared_ptr<const MotionModel> model,

@@ -55,7 +55,16 @@ class GaussianFilter : public TrackFilter {
   virtual Innovation Correct(const Measurement& m) = 0;
 
   void Update(const Measurement& m) final { Correct(m); }
+  // PDA (filter.h): each measurement's conditional update, combined as a moment-matched mixture.
+  void UpdatePda(const std::vector<const Measurement*>& ms, const std::vector<double>& beta,
+                 double beta0) final;
   Gaussian Estimate() const final;
+
+ protected:
+  // One measurement's update of (x, P) in place, by the filter's own algebra (EKF or UKF).
+  virtual Innovation UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const = 0;
+
+ public:
   double Time() const final { return State().t_s; }
   std::vector<std::string> ModeNames() const final;
   std::vector<double> ModeProbabilities() const final { return {1.0}; }
@@ -71,8 +80,6 @@ class EkfFilter final : public GaussianFilter {
   void Predict(double t_s) override;
   Innovation Innovate(const Measurement& m) const override;
   Innovation Correct(const Measurement& m) override;
-  void UpdatePda(const std::vector<const Measurement*>& ms, const std::vector<double>& beta,
-                 double beta0) override;
 
   const Gaussian& State() const override { return state_; }
   void SetState(const Gaussian& g) override;
@@ -82,7 +89,7 @@ class EkfFilter final : public GaussianFilter {
   // Innovation plus the Jacobian it used (for the Joseph form).
   Innovation Linearise(const Measurement& m, MeasJacobian* H) const;
   // Conditional update of (x, P) with m, in place; returns the innovation.
-  Innovation UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const;
+  Innovation UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const override;
 
   std::shared_ptr<const MotionModel> model_;
   Gaussian state_;

@@ -150,20 +150,6 @@ Innovation UkfFilter::Correct(const Measurement& m) {
   return UpdateInPlace(m, &state_.x, &state_.P);
 }
 
-void UkfFilter::UpdatePda(const std::vector<const Measurement*>& ms,
-                          const std::vector<double>& beta, double beta0) {
-  detail::CheckPdaArguments(ms, beta, beta0);
-  detail::PdaMixture mix(static_cast<int>(state_.x.size()));
-  for (std::size_t i = 0; i < ms.size(); ++i) {
-    if (beta[i] == 0.0) continue;
-    StateVector x = state_.x;
-    StateMatrix P = state_.P;
-    UpdateInPlace(*ms[i], &x, &P);
-    mix.Add(beta[i], x - state_.x, P);
-  }
-  mix.Finish(beta0, &state_.x, &state_.P);
-}
-
 std::unique_ptr<TrackFilter> MakeUkf(std::shared_ptr<const MotionModel> model,
                                      const Gaussian& initial6, MeasurementModelFor model_for) {
   HYPERDEF_ASSERT(model != nullptr);

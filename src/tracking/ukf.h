@@ -52,15 +52,13 @@ class UkfFilter final : public GaussianFilter {
   void Predict(double t_s) override;
   Innovation Innovate(const Measurement& m) const override;
   Innovation Correct(const Measurement& m) override;
-  void UpdatePda(const std::vector<const Measurement*>& ms, const std::vector<double>& beta,
-                 double beta0) override;
 
   const Gaussian& State() const override { return state_; }
   void SetState(const Gaussian& g) override;
   const MotionModel& Model() const override { return *model_; }
 
  private:
-  Innovation UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const;
+  Innovation UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const override;
 
   std::shared_ptr<const MotionModel> model_;
   Gaussian state_;
