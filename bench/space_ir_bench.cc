@@ -14,22 +14,13 @@
 #include "orbits/constellation.h"
 #include "orbits/j2_propagator.h"
 #include "sensors/space_ir.h"
+#include "synthetic_raid.h"
 
 namespace {
 
 using namespace hyperdef;
 
-orbits::J2SecularBatch ThousandSatellites() {
-  orbits::WalkerConfig c;
-  c.total = 1000;
-  c.planes = 20;
-  c.phasing = 1;
-  c.altitude_m = 1000e3;
-  c.inclination_rad = 60.0 * core::kDegToRad;
-  orbits::J2SecularBatch batch;
-  for (const orbits::Satellite& s : orbits::MakeWalkerConstellation(c)) batch.Add(s.elements);
-  return batch;
-}
+using bench::ThousandSatellites;
 
 std::vector<core::Vec3> HundredTargets() {
   core::RandomStream rng(1, 0, "space-ir-bench", "targets");

@@ -20,6 +20,7 @@
 
 #include "core/constants.h"
 #include "orbits/constellation.h"
+#include "orbits/j2_propagator.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -42,6 +43,20 @@ struct RaidOptions {
            std::tie(o.satellites, o.planes, o.altitude_m, o.inclination_rad, o.radars, o.tracker);
   }
 };
+
+// The 1,000-satellite Walker 60 deg: 1000/20/1 layer at 1,000 km the benchmarks share, as a
+// J2 secular batch.
+inline orbits::J2SecularBatch ThousandSatellites() {
+  orbits::WalkerConfig c;
+  c.total = 1000;
+  c.planes = 20;
+  c.phasing = 1;
+  c.altitude_m = 1000e3;
+  c.inclination_rad = 60.0 * kDegToRad;
+  orbits::J2SecularBatch batch;
+  for (const orbits::Satellite& s : orbits::MakeWalkerConstellation(c)) batch.Add(s.elements);
+  return batch;
+}
 
 struct Raid {
   sim::ScenarioSpec spec;
