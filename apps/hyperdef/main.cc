@@ -11,6 +11,8 @@
 #include "core/error.h"
 #include "io/coverage_outputs.h"
 #include "io/run_outputs.h"
+#include "mc_command.h"
+#include "mpi_session.h"
 #include "sim/coverage.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -122,6 +124,8 @@ int Coverage(const std::string& scenario, const std::string& out_dir,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun / srun only (mpi_session.h); before CLI parsing, as MPI_Init may edit argv.
+  const app::MpiSession mpi(&argc, &argv);
   CLI::App app{"hyperdef: open simulation of defence against hypersonic and ballistic missiles"};
   app.set_version_flag("--version", std::string("hyperdef ") + io::kVersion);
   app.require_subcommand(1);
@@ -155,6 +159,36 @@ int main(int argc, char** argv) {
   coverage->add_option("--step-s", cov.step_s, "Map time step (s)")->capture_default_str();
   coverage->add_flag("-q,--quiet", quiet, "Print nothing on success");
 
+  app::McCommandOptions mc;
+  std::string resume_dir, keep_traces;
+  const auto add_mc_options = [&](CLI::App* c) {
+    c->add_option("scenario", mc.scenario, "Scenario YAML file")
+        ->required()
+        ->check(CLI::ExistingFile);
+    c->add_option("--out", mc.out_dir, "Output directory (created if missing)");
+    c->add_option("--runs", mc.runs, "Replications (per sweep point)")->capture_default_str();
+    c->add_option("--threads", mc.threads, "Worker threads (0: every core)")->capture_default_str();
+    c->add_option("--seed", mc.seed, "Seed (replaces the scenario's)");
+    c->add_option("--keep-traces", keep_traces,
+                  "Runs whose full outputs to keep in DIR/traces, e.g. 0,5,17");
+    c->add_option("--resume", resume_dir,
+                  "Continue an interrupted run in this directory (same command otherwise)");
+    c->add_option("--band-step-s", mc.band_step_s, "Time bin of rmse_bands.csv (s)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    c->add_flag("-q,--quiet", mc.quiet, "Print nothing but errors");
+  };
+  CLI::App* mc_cmd = app.add_subcommand(
+      "mc", "Monte Carlo: replications of a scenario with fresh random draws, and statistics");
+  add_mc_options(mc_cmd);
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Trade sweep: Monte Carlo at every point of a full-factorial grid of --set values");
+  add_mc_options(sweep_cmd);
+  sweep_cmd
+      ->add_option("--set", mc.sets,
+                   "PATH=V1,V2,... or PATH=A..B[:STEP] (repeat for more keys; full factorial)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -164,6 +198,32 @@ int main(int argc, char** argv) {
   try {
     if (*run) return Run(scenario, out_dir, quiet);
     if (*validate) return Validate(scenario);
+    if (*mc_cmd || *sweep_cmd) {
+      mc.sweep = sweep_cmd->parsed();
+      if (!resume_dir.empty()) {
+        if (!mc.out_dir.empty() && mc.out_dir != resume_dir) {
+          throw core::InputError({"<command line>", 0, 0}, "--resume",
+                                 "names another directory than --out");
+        }
+        mc.out_dir = resume_dir;
+        mc.resume = true;
+      }
+      if (mc.out_dir.empty()) {
+        throw core::InputError({"<command line>", 0, 0}, "--out", "is required (or --resume DIR)");
+      }
+      for (const std::string& k : CLI::detail::split(keep_traces, ',')) {
+        if (k.empty()) continue;
+        try {
+          size_t used = 0;
+          mc.keep_traces.push_back(std::stoull(k, &used));
+          if (used != k.size()) throw std::invalid_argument(k);
+        } catch (const std::exception&) {
+          throw core::InputError({"<command line>", 0, 0}, "--keep-traces",
+                                 fmt::format("'{}' is not a run number (expected e.g. 0,5,17)", k));
+        }
+      }
+      return app::RunMonteCarlo(mc, mpi);
+    }
     if (*coverage) {
       cov.altitude_m = cov_altitude_km * 1e3;
       return Coverage(scenario, out_dir, cov, quiet);

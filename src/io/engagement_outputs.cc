@@ -8,6 +8,7 @@
 
 #include "core/constants.h"
 #include "earth/wgs84.h"
+#include "sim/outcome.h"
 
 namespace hyperdef::io {
 
@@ -44,41 +45,27 @@ ordered_json EngagementSummaryJson(const sim::ScenarioSpec& spec, const sim::Run
       kills > 0
           ? ordered_json(std::round(100.0 * static_cast<double>(e.shots.size()) / kills) / 100.0)
           : ordered_json(nullptr);
-  // Threats: killed, or leaked (reached the ground), and where.
+  // Threats: killed, or leaked (reached the ground), and where (sim/outcome.h).
+  const sim::RaidOutcome outcome = sim::ComputeOutcome(spec, result);
   ordered_json threats = ordered_json::array();
-  std::map<std::string, std::pair<int, double>> damage;  // asset -> (leakers, value)
-  for (const sim::AssetSpec& a : spec.assets) damage[a.id] = {0, 0.0};
-  int leakers = 0;
-  for (const threats::Trajectory& tr : result.trajectories) {
-    auto k = e.kill_time_s.find(tr.threat_id);
-    ordered_json t = {{"id", tr.threat_id}};
-    if (k != e.kill_time_s.end()) {
-      t["result"] = "killed";
-      t["kill_time_s"] = std::round(k->second * 1e3) / 1e3;
-    } else if (tr.impacted) {
-      t["result"] = "leaked";
-      ++leakers;
+  for (const sim::ThreatOutcome& t : outcome.threats) {
+    ordered_json o = {{"id", t.threat_id}, {"result", sim::ToString(t.result)}};
+    if (t.result == sim::ThreatOutcome::Result::kKilled) {
+      o["kill_time_s"] = std::round(t.kill_time_s * 1e3) / 1e3;
+    } else if (t.result == sim::ThreatOutcome::Result::kLeaked) {
       ordered_json hit = ordered_json::array();
-      for (const sim::AssetSpec& a : spec.assets) {
-        const double d =
-            earth::GeodesicDistance_m(tr.impact.lat_rad, tr.impact.lon_rad, a.lat_rad, a.lon_rad);
-        if (d <= a.radius_m) {
-          hit.push_back(a.id);
-          damage[a.id].first += 1;
-          damage[a.id].second += a.value;
-        }
-      }
-      t["assets_hit"] = hit;
-    } else {
-      t["result"] = "in_flight";  // neither killed nor down within the scenario's duration
+      for (size_t i : t.assets_hit) hit.push_back(spec.assets[i].id);
+      o["assets_hit"] = hit;
     }
-    threats.push_back(t);
+    threats.push_back(o);
   }
-  j["leakers"] = leakers;
+  j["leakers"] = outcome.leakers;
   j["threats"] = threats;
   ordered_json assets = ordered_json::object();
-  for (const auto& [id, d] : damage)
-    assets[id] = {{"leakers", d.first}, {"damage_value", d.second}};
+  for (size_t i = 0; i < spec.assets.size(); ++i) {
+    assets[spec.assets[i].id] = {{"leakers", outcome.assets[i].leakers},
+                                 {"damage_value", outcome.assets[i].damage_value}};
+  }
   j["damage_per_asset"] = assets;
   return j;
 }

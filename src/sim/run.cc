@@ -52,15 +52,15 @@ std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec) {
   return out;
 }
 
-RunResult RunScenario(const ScenarioSpec& spec) {
+RunResult RunScenario(const ScenarioSpec& spec, std::uint64_t replication) {
   RunResult result;
   result.trajectories = FlyThreats(spec);
   if (spec.tracker.enabled) {
     // The closed loop senses frame by frame itself (cued looks, and later kills, change what
     // the next frames see).
-    result.tracking = RunTracking(spec, &result.trajectories, &result.sensing);
+    result.tracking = RunTracking(spec, &result.trajectories, &result.sensing, replication);
   } else {
-    result.sensing = SenseScenario(spec, result.trajectories);
+    result.sensing = SenseScenario(spec, result.trajectories, replication);
   }
   return result;
 }

@@ -1,6 +1,7 @@
 // One deterministic run of a scenario: every threat flown (aimed first where it has to be).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -24,6 +25,7 @@ threats::Trajectory SimulateThreat(const ScenarioSpec& spec, size_t index);
 std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec);
 
 // FlyThreats, then lets every sensor look, then tracks (closed loop with the cued modes).
-RunResult RunScenario(const ScenarioSpec& spec);
+// `replication` keys every random stream of the run (Monte Carlo replication index).
+RunResult RunScenario(const ScenarioSpec& spec, std::uint64_t replication = 0);
 
 }  // namespace hyperdef::sim

@@ -781,7 +781,24 @@ void Loader::LoadDefense(const Node& n) {
     s.interceptor.id = s.id + "/" + s.interceptor_preset;
     LoadSite(b, &s.site, &s.ship_speed_mps, &s.ship_course_rad);
     s.inventory = static_cast<int>(b.GetInt("inventory", 8, Check::Between(0, 1000)));
-    s.reaction_time_s = b.GetDouble("reaction_time_s", 10.0, Check::Between(0, 3600));
+    const size_t at = d.batteries.size();
+    const auto bat = [at](auto getter) {
+      return Ref(
+          [at, getter](ScenarioSpec& sp) -> double& { return getter(sp.defense.batteries[at]); });
+    };
+    // Reaction time and interceptor errors may vary from run to run (distributions). Their
+    // nominal values go into `s` now (Number writes through the spec, so `s` is stored first).
+    d.batteries.push_back(s);
+    Number(b, "reaction_time_s", 10.0, Check::Between(0, 3600), 1,
+           bat([](BatterySpec& x) -> double& { return x.reaction_time_s; }));
+    Number(b, "seeker_sigma_urad", s.interceptor.seeker.angle_sigma_rad * 1e6, Check::Positive(),
+           1e-6,
+           bat([](BatterySpec& x) -> double& { return x.interceptor.seeker.angle_sigma_rad; }));
+    Number(b, "autopilot_lag_s", s.interceptor.autopilot_time_constant_s, Check::Between(0.01, 5),
+           1,
+           bat([](BatterySpec& x) -> double& { return x.interceptor.autopilot_time_constant_s; }));
+    s = d.batteries.back();
+    d.batteries.pop_back();
     s.salvo_size = static_cast<int>(b.GetInt("salvo_size", 1, Check::Between(1, 8)));
     if (!d.batteries.empty() && s.salvo_size != d.batteries.front().salvo_size) {
       // The weapon-target assignment plans one salvo size for the whole defence (wta.h).
