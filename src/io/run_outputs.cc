@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "io/czml.h"
 #include "io/engagement_outputs.h"
 #include "io/tracking_outputs.h"
 
@@ -169,6 +170,7 @@ void WriteRunOutputs(const sim::ScenarioSpec& spec, const sim::RunResult& result
       dir.Write("engagements.csv", [&](std::ostream& o) { WriteEngagementsCsv(*t.engagement, o); });
     }
   }
+  dir.Write("scene.czml", [&](std::ostream& o) { WriteSceneCzml(spec, result, o); });
   dir.Write("summary.json",
             [&](std::ostream& o) { o << SummaryJson(spec, result).dump(2) << "\n"; });
 }

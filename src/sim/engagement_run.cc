@@ -31,6 +31,39 @@ constexpr double kStaleTrack_s = 3.0;
 // A seeker pointed at a track's estimate sees a true threat only if it is this close to it.
 constexpr double kSeekerBasket_m = 50e3;
 
+// Appends the interceptor's current position to its recorded path (once per loop frame).
+void RecordPath(const engagement::Interceptor& in, ShotRecord* record) {
+  const double t = in.Time_s();
+  if (record->path.empty() || t > record->path.back().t_s)
+    record->path.push_back({t, in.Position_Ecef()});
+}
+
+// At the end of a flight: the interceptor's position at the closest approach and, if the flight
+// ended there, the path cut at it. Within the last integration step (<= 0.5 s; 1-10 ms in
+// terminal homing) the position is back-extrapolated along the velocity (error |a| h^2 / 2);
+// further back (no_intercept: the best sample may be long before the end) it is interpolated
+// linearly between the recorded frames.
+void FinishPath(const engagement::Interceptor& in, ShotRecord* record) {
+  const double ti = record->intercept_time_s;
+  std::vector<PathPoint>& path = record->path;
+  if (!std::isfinite(ti) || path.empty() || ti < path.front().t_s) return;
+  Vec3 r_ca = path.back().r_Ecef;
+  if (in.Time_s() - ti <= 0.5) {
+    r_ca = in.Position_Ecef() - in.Velocity_Ecef() * (in.Time_s() - ti);
+  } else {
+    for (size_t k = 1; k < path.size(); ++k) {
+      if (path[k].t_s < ti) continue;
+      const double u = (ti - path[k - 1].t_s) / (path[k].t_s - path[k - 1].t_s);
+      r_ca = path[k - 1].r_Ecef + u * (path[k].r_Ecef - path[k - 1].r_Ecef);
+      break;
+    }
+  }
+  record->closest_approach_Ecef = r_ca;
+  if (in.EndReason() != engagement::InterceptorEnd::kClosestApproach) return;
+  while (path.size() > 1 && path.back().t_s >= ti) path.pop_back();
+  if (path.back().t_s < ti) path.push_back({ti, r_ca});
+}
+
 }  // namespace
 
 // The threat's predicted path with the class models the tracker's assessment assumes.
@@ -192,6 +225,7 @@ void EngagementManager::Decide(double t_s, const std::vector<tracking::TrackView
         f->record.pip_time_s = w.intercept_time_s;
         f->record.predicted_pk = w.predicted_pk;
         f->record.result = "in_flight";
+        RecordPath(f->interceptor, &f->record);
         ++engaged_[targets[j]->id];
         flights_.push_back(std::move(f));
       }
@@ -252,12 +286,14 @@ void EngagementManager::Step(double t_s, const std::vector<tracking::TrackView>&
       return true;
     };
     f->interceptor.Advance(t_s, truth);
+    RecordPath(f->interceptor, &f->record);
     if (!f->interceptor.Done()) continue;
     f->done = true;
     if (--engaged_[f->track_id] <= 0) engaged_.erase(f->track_id);
     f->record.intercept_time_s = f->interceptor.InterceptTime_s();
     f->record.miss_m = f->interceptor.MissDistance_m();
     f->record.threat_id = k >= 0 ? (*trajectories_)[static_cast<size_t>(k)].threat_id : "";
+    FinishPath(f->interceptor, &f->record);
     if (f->interceptor.EndReason() != engagement::InterceptorEnd::kClosestApproach) {
       f->record.result = "no_intercept";
     } else if (f->interceptor.Killed() && k >= 0 &&

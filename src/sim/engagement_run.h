@@ -20,6 +20,12 @@
 
 namespace hyperdef::sim {
 
+// A point of an interceptor's recorded flight (for display: scene.czml).
+struct PathPoint {
+  double t_s = 0.0;
+  core::Vec3 r_Ecef = core::Vec3::Zero();
+};
+
 // One row of engagements.csv: one interceptor.
 struct ShotRecord {
   std::string battery_id;
@@ -32,6 +38,14 @@ struct ShotRecord {
   double miss_m = 0.0;            // closest approach to the homed threat
   double predicted_pk = 0.0;
   std::string result;  // "kill", "miss", "no_intercept" (ground, fuel or time out), "in_flight"
+  // The flight for display, time-ordered: the launch point, then the interceptor's position at the
+  // end of every loop frame it flew in (the frame grid thins the integrator's 1 ms - 0.5 s steps).
+  // A flight that ended at the closest approach ends there (closest_approach_Ecef at
+  // intercept_time_s).
+  std::vector<PathPoint> path;
+  // The interceptor's position at intercept_time_s (kill, miss, and no_intercept with a finite
+  // intercept time); zero otherwise.
+  core::Vec3 closest_approach_Ecef = core::Vec3::Zero();
 };
 
 struct EngagementResult {
