@@ -29,6 +29,19 @@ struct Orbit {  // per-satellite constants, shared by the single and batch forms
 // Position, and velocity if v != nullptr, at time t.
 inline void Evaluate(const Orbit& o, double t, core::Vec3* r, core::Vec3* v) {
   const double dt = t - o.t0;
+  if (o.e == 0.0 && v == nullptr) {
+    // Circular orbit, position only (the sensors' per-frame case): E = M and the in-plane angle
+    // is the argument of latitude u = w + M, so one sine/cosine pair replaces two and the Kepler
+    // solve (same position to rounding, ~1e-9 m).
+    const double u = (o.argp0 + o.m0) + (o.argp_dot + o.m_dot) * dt;
+    const double node = o.raan0 + o.raan_dot * dt;
+    const double cu = std::cos(u), su = std::sin(u);
+    const double cO = std::cos(node), sO = std::sin(node);
+    const double xn = o.a * cu, yn = o.a * su;
+    const double yi = yn * o.cos_i;
+    *r = core::Vec3(xn * cO - yi * sO, xn * sO + yi * cO, yn * o.sin_i);
+    return;
+  }
   const double E = FastKepler(o.m0 + o.m_dot * dt, o.e);
   const double cE = std::cos(E), sE = std::sin(E);
   // Perifocal coordinates (x toward perigee).

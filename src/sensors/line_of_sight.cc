@@ -59,13 +59,48 @@ bool LineOfSightEndsOnEarth(const Vec3& sat_Ecef, const Vec3& target_Ecef,
   return s_far > 1.0;
 }
 
-Vec3 SunDirectionEcef(const core::Epoch& epoch, double t_s) {
+namespace {
+Vec3 SunDirectionEci(const core::Epoch& epoch, double t_s) {
   const core::JulianDate tt = epoch.Tt(t_s);
   double pvh[2][3], pvb[2][3];
-  // Status 1 only warns that the date is outside 1900-2100 (accuracy degrades slowly).
-  eraEpv00(tt.jd1, tt.jd2, pvh, pvb);
-  const Vec3 sun_Eci = -Vec3(pvh[0][0], pvh[0][1], pvh[0][2]).normalized();
-  return core::R_EciFromEcef(epoch.EarthRotationAngle_rad(t_s)).transpose() * sun_Eci;
+  eraEpv00(tt.jd1, tt.jd2, pvh, pvb);  // status 1 only warns of a date outside 1900-2100
+  return -Vec3(pvh[0][0], pvh[0][1], pvh[0][2]).normalized();
+}
+}  // namespace
+
+Vec3 SunDirectionEcef(const core::Epoch& epoch, double t_s) {
+  return core::R_EciFromEcef(epoch.EarthRotationAngle_rad(t_s)).transpose() *
+         SunDirectionEci(epoch, t_s);
+}
+
+SunDirectionTable::SunDirectionTable(const core::Epoch& epoch, double step_s)
+    : epoch_(epoch), step_s_(step_s) {}
+
+const Vec3& SunDirectionTable::KnotEci(long k) {
+  for (int i = 0; i < 2; ++i) {
+    if (knot_[i] == k) return knot_eci_[i];
+  }
+  // Replace the knot farther from k (frames move forward, so usually the older one).
+  int slot = 0;
+  if (knot_[0] == LONG_MIN) {
+    slot = 0;
+  } else if (knot_[1] == LONG_MIN) {
+    slot = 1;
+  } else {
+    slot = std::abs(knot_[0] - k) > std::abs(knot_[1] - k) ? 0 : 1;
+  }
+  knot_[slot] = k;
+  knot_eci_[slot] = SunDirectionEci(epoch_, static_cast<double>(k) * step_s_);
+  return knot_eci_[slot];
+}
+
+Vec3 SunDirectionTable::Ecef(double t_s) {
+  const long k = static_cast<long>(std::floor(t_s / step_s_));
+  const double f = t_s / step_s_ - static_cast<double>(k);
+  const Vec3 a = KnotEci(k);
+  const Vec3& b = KnotEci(k + 1);
+  const Vec3 sun_Eci = (a + f * (b - a)).normalized();
+  return core::R_EciFromEcef(epoch_.EarthRotationAngle_rad(t_s)).transpose() * sun_Eci;
 }
 
 bool SunExcluded(const Vec3& sat_Ecef, const Vec3& target_Ecef, const Vec3& sun_dir_Ecef,

@@ -14,6 +14,8 @@
 // itself is uncertain.
 #pragma once
 
+#include <climits>
+
 #include "core/epoch.h"
 #include "core/frames.h"
 
@@ -46,6 +48,25 @@ bool LineOfSightEndsOnEarth(const Vec3& sat_Ecef, const Vec3& target_Ecef,
 // (< 10 arcsec for LEO) are neglected, all far below a sun-exclusion cone of degrees. ECI -> ECEF
 // is the Earth-rotation-angle rotation of core/frames.h.
 Vec3 SunDirectionEcef(const core::Epoch& epoch, double t_s);
+
+// SunDirectionEcef for many nearby times (a sensor's frames): the ERFA ephemeris is evaluated at
+// knots every `step_s` and the ECI direction interpolated linearly between the two knots around t,
+// then renormalised and rotated to ECEF at t. The Sun moves ~1 deg/day in ECI, so the chord error
+// of the interpolation is at most theta^2 / 8 with theta = 2 pi step_s / 1 year: 5.6e-8 rad for
+// the default hour, far below the degrees of a sun-exclusion cone. Keeps the last two knots (not
+// thread-safe: one table per user).
+class SunDirectionTable {
+ public:
+  explicit SunDirectionTable(const core::Epoch& epoch, double step_s = 3600.0);
+  Vec3 Ecef(double t_s);
+
+ private:
+  const Vec3& KnotEci(long k);
+  core::Epoch epoch_;
+  double step_s_;
+  long knot_[2] = {LONG_MIN, LONG_MIN};
+  Vec3 knot_eci_[2];
+};
 
 // True if the line of sight sat -> target is within `exclusion_half_angle_rad` of the Sun
 // direction `sun_dir_Ecef` (unit vector; the Sun is treated as at infinity).

@@ -165,7 +165,7 @@ struct Sensing::RadarState {
 
 Sensing::Sensing(const ScenarioSpec& spec, const std::vector<threats::Trajectory>& trajectories,
                  std::uint64_t replication)
-    : spec_(spec), trajectories_(trajectories), replication_(replication) {
+    : spec_(spec), trajectories_(trajectories), replication_(replication), sun_(spec.epoch) {
   HYPERDEF_ASSERT(trajectories.size() <= spec.threats.size());
   stats_.resize(spec.space_layers.size() + spec.radars.size());
   layers_.reserve(spec.space_layers.size());
@@ -218,7 +218,7 @@ std::vector<double> Sensing::FrameTimes() const {
 
 void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
   const std::uint64_t seed = spec_.seed, rep = replication_;
-  std::optional<Vec3> sun_dir;  // the ERFA ephemeris once per frame time, shared by the layers
+  std::optional<Vec3> sun_dir;  // once per frame time, shared by the layers
   for (LayerState& st : layers_) {
     const sensors::SpaceIrSpec& sensor = st.layer->sensor;
     const long f = FrameIndex(t, sensor.frame_time_s, st.frames);
@@ -227,7 +227,7 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
     const std::vector<orbits::Satellite>& satellites = st.layer->satellites;
     st.batch.PositionsEcef(spec_.epoch, t, &st.sats);
     st.culler.SetSatellites(st.sats);
-    if (!sun_dir) sun_dir = sensors::SunDirectionEcef(spec_.epoch, t);
+    if (!sun_dir) sun_dir = sun_.Ecef(t);
     const Vec3& sun = *sun_dir;
     ++stats.frames;
     // The satellite's ephemeris error of this frame, drawn once, at its first report.

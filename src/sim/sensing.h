@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sensors/line_of_sight.h"
 #include "sensors/radar.h"
 #include "sensors/space_ir.h"
 #include "sim/scenario.h"
@@ -94,6 +95,7 @@ class Sensing {
   std::vector<LayerState> layers_;
   std::vector<RadarState> radars_;
   std::vector<SensorStats> stats_;
+  sensors::SunDirectionTable sun_;  // the Sun's direction at the frames (sun exclusion)
 };
 
 // The ephemeris (position knowledge) error of one satellite of a space layer in frame `frame`

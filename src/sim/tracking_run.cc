@@ -126,6 +126,7 @@ class TrackingLoop {
   tracking::TrackingFrame frame_;
   std::unique_ptr<tracking::TrackerInterface> tracker_;
   std::vector<orbits::J2SecularBatch> propagators_;
+  sensors::SunDirectionTable sun_{spec_.epoch};
   std::vector<std::unordered_map<std::string, int>> platform_index_;
   std::vector<sensors::IrVisibilityCuller> cullers_;
   std::unordered_map<std::string, int> sensor_index_;
@@ -185,7 +186,7 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
     std::vector<Vec3> sats;
     propagators_[l].PositionsEcef(spec_.epoch, t, &sats);
     cullers_[l].SetSatellites(sats);
-    const Vec3 sun = sensors::SunDirectionEcef(spec_.epoch, t);
+    const Vec3 sun = sun_.Ecef(t);
     std::vector<int> load(sats.size(), 0);
     std::set<std::pair<int, size_t>> looked;  // (satellite, threat) already looked at
     const std::vector<sensors::TargetTruth>& targets = targets_;

@@ -216,5 +216,21 @@ TEST(SunExcluded, ConeEdge) {
   EXPECT_FALSE(SunExcluded(sat, target_at(180.0), sun, half));
 }
 
+TEST(SunDirectionTable, MatchesTheEphemerisBetweenKnots) {
+  const core::Epoch epoch = core::Epoch::FromUtc(2027, 1, 1, 0, 0, 0.0);
+  SunDirectionTable table(epoch);
+  double worst = 0.0;
+  // Forward in frame-like steps over two days, then a jump back (knots refetched).
+  for (double t = 0.0; t < 2 * 86400.0; t += 997.0) {
+    const Vec3 a = table.Ecef(t), b = SunDirectionEcef(epoch, t);
+    worst = std::max(worst, std::acos(std::min(1.0, a.dot(b))));
+  }
+  const Vec3 back = table.Ecef(100.0);
+  worst = std::max(worst, std::acos(std::min(1.0, back.dot(SunDirectionEcef(epoch, 100.0)))));
+  // Bound of the header: theta^2 / 8 = (2 pi 3600 / 3.156e7)^2 / 8 = 6.4e-8 rad; acos of a dot
+  // product near 1 resolves only ~2e-8 rad, so test at twice the bound.
+  EXPECT_LT(worst, 1.3e-7);
+}
+
 }  // namespace
 }  // namespace hyperdef::sensors
