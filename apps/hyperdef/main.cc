@@ -81,7 +81,7 @@ int Run(const std::string& scenario, const std::string& out_dir, bool quiet) {
   if (!quiet) {
     PrintRunSummary(spec, result);
     fmt::print(
-        "wrote {}/summary.json{}{}{}{} in {:.2f} s\n", out_dir,
+        "wrote {}/summary.json, scene.czml{}{}{}{} in {:.2f} s\n", out_dir,
         spec.outputs.truth ? ", truth.csv" : "",
         result.sensing.stats.empty() || !spec.outputs.detections ? "" : ", detections.csv",
         result.tracking ? ", tracks.csv, track_errors.csv, set_metrics.csv, assessment.json" : "",

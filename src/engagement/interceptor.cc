@@ -195,6 +195,17 @@ void Interceptor::TargetEstimate(double t, Vec3* r, Vec3* v, Vec3* a) const {
   *v = v_tgt_est_ + *a * dt;
 }
 
+double InterceptorSpec::KillProbability(double miss_m) const {
+  if (pk_curve_miss_m.empty()) return miss_m <= lethal_radius_m ? 1.0 : 0.0;
+  const std::vector<double>& x = pk_curve_miss_m;
+  const std::vector<double>& y = pk_curve_pk;
+  if (miss_m <= x.front()) return y.front();
+  if (miss_m >= x.back()) return y.back();
+  const size_t k = static_cast<size_t>(std::upper_bound(x.begin(), x.end(), miss_m) - x.begin());
+  const double f = (miss_m - x[k - 1]) / (x[k] - x[k - 1]);
+  return y[k - 1] + f * (y[k] - y[k - 1]);
+}
+
 bool Interceptor::Killed() const {
   return Done() && end_ == InterceptorEnd::kClosestApproach && miss_m_ <= spec_.lethal_radius_m;
 }

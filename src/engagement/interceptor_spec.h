@@ -62,10 +62,17 @@ struct InterceptorSpec {
   // slowed interceptor is outside the envelope even if it coasts to the point. Added by the
   // interceptor model (FlyToPoint / fly-out table).
   double min_intercept_speed_mps = 500.0;
-  // Lethality: a kill when the closest approach is within the lethal radius (hit-to-kill: the
-  // bodies' combined radius), none otherwise (no Pk-vs-miss curve yet).
+  // Lethality. Without a curve: a kill when the closest approach is within the lethal radius
+  // (hit-to-kill: the bodies' combined radius), none otherwise. With a Pk-vs-miss curve (points
+  // (miss_m, pk), miss strictly increasing from 0, pk in [0, 1], linear between points, the last
+  // pk beyond): the kill is drawn with that probability (a lethality enhancer or blast-fragment
+  // warhead, whose kill probability falls off with miss rather than stepping).
   double lethal_radius_m = 0.5;
+  std::vector<double> pk_curve_miss_m, pk_curve_pk;
   double single_shot_pk = 0.8;  // planning value for fire control and WTA (ASSUMED)
+
+  // Kill probability at closest approach `miss_m` (0 or 1 without a curve).
+  double KillProbability(double miss_m) const;
 };
 
 }  // namespace hyperdef::engagement

@@ -89,6 +89,7 @@ struct EngagementManager::Flight {
   int homed_threat = -1;
   double next_uplink_s = 0.0;
   bool done = false;
+  std::uint64_t entity = 0;  // the shot's random-stream entity (seeker noise, kill draw)
 };
 
 EngagementManager::EngagementManager(const ScenarioSpec& spec, const tracking::TrackingFrame& frame,
@@ -217,7 +218,8 @@ void EngagementManager::Decide(double t_s, const std::vector<tracking::TrackView
                        {},
                        -1,
                        launch,
-                       false});
+                       false,
+                       entity});
         f->record.battery_id = b.id;
         f->record.track_id = targets[j]->id;
         f->record.launch_time_s = launch;
@@ -296,14 +298,24 @@ void EngagementManager::Step(double t_s, const std::vector<tracking::TrackView>&
     FinishPath(f->interceptor, &f->record);
     if (f->interceptor.EndReason() != engagement::InterceptorEnd::kClosestApproach) {
       f->record.result = "no_intercept";
-    } else if (f->interceptor.Killed() && k >= 0 &&
-               !result_.kill_time_s.count(f->record.threat_id)) {
+    } else if (k >= 0 && !result_.kill_time_s.count(f->record.threat_id) && KillDrawn(*f)) {
       f->record.result = "kill";
       Kill(static_cast<size_t>(k), f->record.intercept_time_s);
     } else {
       f->record.result = "miss";
     }
   }
+}
+
+bool EngagementManager::KillDrawn(const Flight& f) const {
+  // Pk at the achieved miss (engagement::InterceptorSpec::KillProbability): 0 or 1 for a lethal
+  // radius, else one draw from the shot's own stream, so it does not depend on other shots.
+  const double pk = spec_.defense.batteries[f.battery].interceptor.KillProbability(
+      f.interceptor.MissDistance_m());
+  if (pk >= 1.0) return true;
+  if (pk <= 0.0) return false;
+  core::RandomStream rng(spec_.seed, rep_, f.entity, core::HashName("kill"));
+  return rng.Uniform() < pk;
 }
 
 EngagementResult EngagementManager::Finish() {

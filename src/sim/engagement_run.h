@@ -77,6 +77,7 @@ class EngagementManager {
   void Decide(double t_s, const std::vector<tracking::TrackView>& confirmed,
               const std::map<int, TrackThreat>& threats);
   void Kill(size_t threat, double t_s);
+  bool KillDrawn(const Flight& f) const;
   engagement::ThreatPrediction Predict(const tracking::Gaussian& rv, bool ballistic,
                                        double t_s) const;
   // The true threat nearest to a track's estimate (what a seeker pointed there would see).

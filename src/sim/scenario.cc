@@ -799,6 +799,31 @@ void Loader::LoadDefense(const Node& n) {
            bat([](BatterySpec& x) -> double& { return x.interceptor.autopilot_time_constant_s; }));
     s = d.batteries.back();
     d.batteries.pop_back();
+    if (auto curve = b.Find("pk_vs_miss")) {
+      const Node miss = curve->Get("miss_m");
+      s.interceptor.pk_curve_miss_m = curve->GetDoubleList("miss_m", Check::NonNegative());
+      s.interceptor.pk_curve_pk = curve->GetDoubleList("pk", Check::Between(0, 1));
+      curve->RejectUnknownKeys();
+      const std::vector<double>& m = s.interceptor.pk_curve_miss_m;
+      if (m.size() < 2) {
+        throw core::InputError(miss.where(), miss.path(),
+                               fmt::format("a curve needs at least two points (got {})", m.size()));
+      }
+      for (size_t k = 1; k < m.size(); ++k) {
+        if (!(m[k] > m[k - 1])) {
+          throw core::InputError(miss[k].where(), miss[k].path(),
+                                 fmt::format("miss distances must be strictly increasing (got {} "
+                                             "after {})",
+                                             m[k], m[k - 1]));
+        }
+      }
+      if (s.interceptor.pk_curve_pk.size() != m.size()) {
+        const Node pk = curve->Get("pk");
+        throw core::InputError(pk.where(), pk.path(),
+                               fmt::format("needs one value per miss distance ({} of them, got {})",
+                                           m.size(), s.interceptor.pk_curve_pk.size()));
+      }
+    }
     s.salvo_size = static_cast<int>(b.GetInt("salvo_size", 1, Check::Between(1, 8)));
     if (!d.batteries.empty() && s.salvo_size != d.batteries.front().salvo_size) {
       // The weapon-target assignment plans one salvo size for the whole defence (wta.h).

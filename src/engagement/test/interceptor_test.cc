@@ -392,5 +392,18 @@ TEST(FlyoutTable, BuiltFromFlyToPoint) {
   EXPECT_THROW(MakeFlyoutTable(s, {0.0}, {1e3, 2e3}), core::InputError);
 }
 
+TEST(InterceptorSpec, KillProbabilityFromLethalRadiusOrCurve) {
+  InterceptorSpec s;
+  s.lethal_radius_m = 0.5;
+  EXPECT_EQ(s.KillProbability(0.5), 1.0);  // a step at the lethal radius without a curve
+  EXPECT_EQ(s.KillProbability(0.5000001), 0.0);
+  s.pk_curve_miss_m = {0.0, 1.0, 3.0};
+  s.pk_curve_pk = {0.9, 0.5, 0.0};
+  EXPECT_DOUBLE_EQ(s.KillProbability(0.0), 0.9);
+  EXPECT_DOUBLE_EQ(s.KillProbability(0.25), 0.8);  // linear between points
+  EXPECT_DOUBLE_EQ(s.KillProbability(2.0), 0.25);
+  EXPECT_DOUBLE_EQ(s.KillProbability(10.0), 0.0);  // the last value beyond the curve
+}
+
 }  // namespace
 }  // namespace hyperdef::engagement
