@@ -4,7 +4,7 @@
 set -euo pipefail
 root="${1:-$(dirname "$0")/..}"
 declare -A rank=([core]=1 [earth]=2 [flight]=3 [threats]=4 [orbits]=4 [sensors]=5 [tracking]=6
-                 [assessment]=7 [engagement]=8 [sim]=9 [io]=10)
+                 [assessment]=7 [engagement]=8 [sim]=9 [io]=10 [serve]=10)
 bad=0
 for dir in "$root"/src/*/; do
   layer=$(basename "$dir")

@@ -10,9 +10,12 @@
 #include "core/constants.h"
 #include "core/error.h"
 #include "io/coverage_outputs.h"
+#include "io/plot.h"
+#include "io/report.h"
 #include "io/run_outputs.h"
 #include "mc_command.h"
 #include "mpi_session.h"
+#include "serve/viewer_server.h"
 #include "sim/coverage.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -189,6 +192,23 @@ int main(int argc, char** argv) {
                    "PATH=V1,V2,... or PATH=A..B[:STEP] (repeat for more keys; full factorial)")
       ->required();
 
+  serve::ViewOptions view_opts;
+  std::string view_dir;
+  CLI::App* view = app.add_subcommand(
+      "view", "Serve the offline 3D viewer of a run directory on 127.0.0.1 (Ctrl-C stops)");
+  view->add_option("dir", view_dir, "Run directory")->required()->check(CLI::ExistingDirectory);
+  view->add_option("--port", view_opts.port, "TCP port (0: any free port)")->capture_default_str();
+  view->add_option("--host", view_opts.host, "Address to bind")->capture_default_str();
+  view->add_option("--viewer-root", view_opts.viewer_root,
+                   "The viewer/ folder (default: found automatically)");
+  view->add_flag("--log", view_opts.log_requests, "Print each request");
+
+  std::string report_dir;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write DIR/report.html and DIR/plots/*.png from a run, mc or sweep directory");
+  report->add_option("dir", report_dir, "Run directory")->required();
+  report->add_flag("-q,--quiet", quiet, "Print nothing on success");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -198,6 +218,19 @@ int main(int argc, char** argv) {
   try {
     if (*run) return Run(scenario, out_dir, quiet);
     if (*validate) return Validate(scenario);
+    if (*view) {
+      view_opts.run_dir = view_dir;
+      return serve::RunViewer(view_opts);
+    }
+    if (*report) {
+      const auto files = io::WriteReport(report_dir);
+      io::plot::ReleaseGlobalCaches();  // cairo's and fontconfig's caches: a clean exit
+      if (!quiet) {
+        fmt::print("wrote {} and {} plots in {}/plots\n", files.front().string(), files.size() - 1,
+                   report_dir);
+      }
+      return 0;
+    }
     if (*mc_cmd || *sweep_cmd) {
       mc.sweep = sweep_cmd->parsed();
       if (!resume_dir.empty()) {

@@ -22,6 +22,8 @@
 #include "core/random.h"
 #include "io/mc_outputs.h"
 #include "io/output_dir.h"
+#include "io/plot.h"
+#include "io/report.h"
 #include "io/run_outputs.h"
 #include "sim/monte_carlo.h"
 #include "sim/scenario.h"
@@ -427,6 +429,8 @@ int RunMonteCarlo(const McCommandOptions& o, const MpiSession& mpi) {
     summary["sweep"] = sw;
     dir.Write("sweep.csv",
               [&](std::ostream& out) { io::WriteSweepCsv(grid, union_columns, stats, out); });
+    io::WriteSweepPlots(o.out_dir);  // plots/sweep_<metric>.png
+    io::plot::ReleaseGlobalCaches();
   } else {
     summary["monte_carlo"] = io::MonteCarloJson(stats.front(), o.runs);
   }
@@ -463,7 +467,8 @@ int RunMonteCarlo(const McCommandOptions& o, const MpiSession& mpi) {
       print(stats.front(), "  ");
     }
     fmt::print("wrote {}/runs.csv, summary.json{}{}\n", o.out_dir,
-               all.bands.cells.empty() ? "" : ", rmse_bands.csv", o.sweep ? ", sweep.csv" : "");
+               all.bands.cells.empty() ? "" : ", rmse_bands.csv",
+               o.sweep ? ", sweep.csv, plots/sweep_*.png" : "");
   }
   return 0;
 }

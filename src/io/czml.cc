@@ -988,9 +988,10 @@ void EmitInterceptors(const Scene& sc) {
                                {"track", shot.track_id},
                                {"threat_id", shot.threat_id},
                                {"result", shot.result},
-                               {"miss_m", miss()},
                                {"launch_time_s", RoundT(shot.launch_time_s)},
                                {"predicted_pk", Round(shot.predicted_pk, 4)}};
+    // Absent, not null, while unknown: CesiumJS's CZML loader fails on a null property value.
+    if (!miss().is_null()) properties["miss_m"] = miss();
     if (flown && std::isfinite(shot.intercept_time_s))
       properties["intercept_time_s"] = RoundT(shot.intercept_time_s);
     sc.emit({{"id", id},

@@ -284,6 +284,24 @@ TEST_F(CzmlRun, DocumentPacketComesFirstWithVersionAndClock) {
   EXPECT_EQ(*doc_, SceneCzml(*spec_, *result_));
 }
 
+// CesiumJS's CZML loader throws on a null property value ("Cannot read properties of null"), so
+// no value anywhere may be null, also for a shot still in flight at the end of the run.
+TEST_F(CzmlRun, NoValueIsNullEvenWithAShotInFlight) {
+  const std::function<int(const ordered_json&)> nulls = [&](const ordered_json& j) {
+    if (j.is_null()) return 1;
+    int n = 0;
+    if (j.is_structured())
+      for (const auto& v : j) n += nulls(v);
+    return n;
+  };
+  EXPECT_EQ(nulls(*doc_), 0);
+  sim::RunResult r = *result_;
+  ASSERT_TRUE(r.tracking && r.tracking->engagement && !r.tracking->engagement->shots.empty());
+  r.tracking->engagement->shots.front().result = "in_flight";
+  r.tracking->engagement->shots.front().miss_m = std::nan("");
+  EXPECT_EQ(nulls(SceneCzml(*spec_, r)), 0);
+}
+
 TEST_F(CzmlRun, IdsAreUniqueAndEveryEntityHasANameAndKind) {
   static const std::set<std::string> kinds = {"threat",      "satellite", "radar",   "track",
                                               "interceptor", "asset",     "battery", "impact",
