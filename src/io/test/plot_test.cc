@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "io/test/test_util.h"
+
 namespace hyperdef::io::plot {
 namespace {
 
@@ -33,11 +35,7 @@ class ReleaseCaches : public ::testing::Environment {
 
 // ---- a small PNG decoder (8-bit RGB or RGBA, no interlace), PNG spec (W3C 2003) sec. 9 ----
 
-std::uint32_t U32(const std::string& s, size_t at) {
-  std::uint32_t v = 0;
-  for (size_t k = 0; k < 4; ++k) v = (v << 8) | static_cast<unsigned char>(s[at + k]);
-  return v;
-}
+using test_util::U32;
 
 struct Image {
   int width = 0, height = 0, channels = 0;
@@ -56,31 +54,22 @@ int Paeth(int a, int b, int c) {
 // Checks the signature and every chunk CRC, inflates the IDAT stream and undoes the filters.
 Image DecodePng(const std::string& png) {
   Image img;
-  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   std::string idat;
-  size_t at = 8;
   int depth = 0, color_type = -1;
   bool iend = false;
-  while (at + 12 <= png.size()) {
-    const std::uint32_t len = U32(png, at);
-    const std::string body = png.substr(at + 4, 4 + len);
-    const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()),
-                            static_cast<uInt>(body.size()));
-    EXPECT_EQ(U32(png, at + 8 + len), static_cast<std::uint32_t>(crc)) << body.substr(0, 4);
-    const std::string type = body.substr(0, 4), data = body.substr(4);
-    if (type == "IHDR") {
+  for (const test_util::PngChunk& c : test_util::ReadPngChunks(png)) {
+    const std::string& data = c.data;
+    if (c.type == "IHDR") {
       img.width = static_cast<int>(U32(data, 0));
       img.height = static_cast<int>(U32(data, 4));
       depth = static_cast<unsigned char>(data[8]);
       color_type = static_cast<unsigned char>(data[9]);
       EXPECT_EQ(static_cast<int>(data[12]), 0);  // no interlace
     }
-    if (type == "IDAT") idat += data;
-    if (type == "IEND") iend = true;
-    at += 12 + len;
+    if (c.type == "IDAT") idat += data;
+    if (c.type == "IEND") iend = true;
   }
   EXPECT_TRUE(iend);
-  EXPECT_EQ(at, png.size());
   EXPECT_EQ(depth, 8);
   img.channels = color_type == 2 ? 3 : color_type == 6 ? 4 : 0;
   if (img.channels == 0 || img.width <= 0 || img.height <= 0) {
@@ -149,20 +138,7 @@ int RunsInRow(const Image& img, int y, const Rgb8& c, int tol, int* count = null
   return runs;
 }
 
-// Every text between `open` and the next `close`.
-std::vector<std::string> Tokens(const std::string& s, const std::string& open,
-                                const std::string& close) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while ((at = s.find(open, at)) != std::string::npos) {
-    at += open.size();
-    const size_t end = s.find(close, at);
-    if (end == std::string::npos) break;
-    out.push_back(s.substr(at, end - at));
-    at = end;
-  }
-  return out;
-}
+using test_util::Tokens;
 
 // ---- ticks ----
 

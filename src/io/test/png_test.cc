@@ -7,36 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "io/test/test_util.h"
+
 namespace hyperdef::io {
 namespace {
 
-std::uint32_t U32(const std::string& s, size_t at) {
-  std::uint32_t v = 0;
-  for (size_t k = 0; k < 4; ++k) v = (v << 8) | static_cast<unsigned char>(s[at + k]);
-  return v;
-}
-
-struct Chunk {
-  std::string type, data;
-};
-
-// Splits a PNG into chunks, checking every CRC with zlib.
-std::vector<Chunk> ReadChunks(const std::string& png) {
-  std::vector<Chunk> chunks;
-  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
-  size_t at = 8;
-  while (at + 12 <= png.size()) {
-    const std::uint32_t len = U32(png, at);
-    const std::string body = png.substr(at + 4, 4 + len);
-    const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()),
-                            static_cast<uInt>(body.size()));
-    EXPECT_EQ(U32(png, at + 8 + len), static_cast<std::uint32_t>(crc)) << body.substr(0, 4);
-    chunks.push_back({body.substr(0, 4), body.substr(4)});
-    at += 12 + len;
-  }
-  EXPECT_EQ(at, png.size());
-  return chunks;
-}
+using test_util::U32;
+using Chunk = test_util::PngChunk;
+std::vector<Chunk> ReadChunks(const std::string& png) { return test_util::ReadPngChunks(png); }
 
 TEST(Png, ChunksCrcsAndPixelsRoundTrip) {
   RgbImage img(5, 3, {10, 20, 30});

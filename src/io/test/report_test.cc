@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "io/output_dir.h"
 #include "io/run_outputs.h"
+#include "io/test/test_util.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -42,20 +43,7 @@ fs::path TempDir(const std::string& name) {
   return d;
 }
 
-// Every text between `open` and the next `close`.
-std::vector<std::string> Tokens(const std::string& s, const std::string& open,
-                                const std::string& close) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while ((at = s.find(open, at)) != std::string::npos) {
-    at += open.size();
-    const size_t end = s.find(close, at);
-    if (end == std::string::npos) break;
-    out.push_back(s.substr(at, end - at));
-    at = end;
-  }
-  return out;
-}
+using test_util::Tokens;
 
 void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size())
