@@ -295,6 +295,8 @@ class Report {
       nav += fmt::format("<a href=\"#{}\">{}</a> ", id, Escape(t));
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        // No favicon request (a browser would ask the server for /favicon.ico and log a 404).
+        "<link rel=\"icon\" href=\"data:,\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>{0}</title>\n<style>\n"
         "body{{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1100px;margin:1em auto;"

@@ -285,6 +285,22 @@ test('viewer at scale: 1,000 satellites and 100 threats', { timeout: 120000 }, a
       ` (software WebGL)`,
   );
   assert.ok(frames.frames >= 1, 'no frame rendered while playing');
+  // With 100 tracks the ellipsoids start hidden (each costs a geometry rebuild per frame); the
+  // picked track shows its own.
+  const ell = await page.evaluate(() => {
+    const v = window.hyperdef.viewer;
+    const tracks = [];
+    for (const ds of v.dataSources._dataSources)
+      for (const e of ds.entities.values) if (e.id.startsWith('track/') && e.ellipsoid) tracks.push(e);
+    const shown = () => tracks.filter((e) => e.ellipsoid.show.getValue()).length;
+    const before = shown();
+    v.selectedEntity = tracks[0];
+    const after = shown();
+    const picked = tracks[0].ellipsoid.show.getValue();
+    v.selectedEntity = undefined;
+    return { n: tracks.length, before, after, picked };
+  });
+  assert.ok(ell.n > 20 && ell.before === 0 && ell.after === 1 && ell.picked, JSON.stringify(ell));
   const stats = await globeStats(page);
   assert.ok(stats.stddev > 12 && stats.colours > 200, `blank at scale: ${JSON.stringify(stats)}`);
   assert.deepEqual(problems, []);
