@@ -82,6 +82,24 @@ TEST(McCli, InterruptedThenResumedEqualsUninterrupted) {
   ASSERT_EQ(resumed.code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("already done"), std::string::npos) << resumed.output;
   ExpectSameResults(d / "whole", d / "cut");
+  // A checkpoint is refused by another command (here another run count): exit 2.
+  const pid_t pid2 = fork();
+  ASSERT_GE(pid2, 0);
+  if (pid2 == 0) {
+    const std::string out = (d / "cut2").string();
+    execl(HYPERDEF_CLI, HYPERDEF_CLI, "mc", kScenario.c_str(), "--runs", "30", "--threads", "1",
+          "-q", "--out", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid2, SIGTERM);
+  waitpid(pid2, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+  const CliResult other =
+      RunCli("mc " + kScenario + " --runs 31 --resume " + (d / "cut2").string());
+  EXPECT_EQ(other.code, 2) << other.output;
+  EXPECT_NE(other.output.find("different scenario, seed, run count"), std::string::npos)
+      << other.output;
   // Resuming a finished result does nothing.
   const CliResult again = RunCli("mc " + kScenario + " --runs 30 --resume " + (d / "cut").string());
   EXPECT_EQ(again.code, 0);
@@ -102,11 +120,12 @@ TEST(McCli, SweepWritesAGridAndRejectsBadSetsBeforeRunning) {
   EXPECT_EQ(std::count(sweep.begin(), sweep.end(), '\n'), 5);  // header + 2 x 2 points
   EXPECT_NE(sweep.find("\n4,2,2,"), std::string::npos);
   EXPECT_TRUE(fs::exists(d / "ok" / "traces" / "point-3-run-1" / "summary.json"));
-  // A key that does not exist, a value of the wrong type, a value the scenario rejects: exit 2,
-  // nothing written.
+  // A key that does not exist, a value of the wrong type, a value out of range, a bad range: exit
+  // 2, nothing written.
   for (const std::string& set :
        {std::string("sensors[0].walker.plane=2,4"), std::string("sensors[0].walker.planes=two"),
-        std::string("sensors[0].walker.planes=5"), std::string("sensors[0].walker.planes=4..2")}) {
+        std::string("sensors[0].walker.phasing=-1"),
+        std::string("sensors[0].walker.planes=4..2")}) {
     const fs::path out = d / "bad";
     const CliResult bad =
         RunCli("sweep " + kScenario + " --set '" + set + "' --runs 2 --out " + out.string());

@@ -225,8 +225,17 @@ void Loader::LoadSpaceIr(const Node& n, const std::string& id) {
   c.pattern = w.GetEnum("pattern", {"delta", "star"}, "delta") == "star"
                   ? orbits::WalkerPattern::kStar
                   : orbits::WalkerPattern::kDelta;
-  c.total = static_cast<int>(w.GetInt("satellites", 0, Check::Positive()));
   c.planes = static_cast<int>(w.GetInt("planes", 0, Check::Positive()));
+  // The size as a total T or per plane (T = P x S: a sweep over planes and satellites per plane
+  // is then always a valid Walker pattern).
+  const std::optional<Node> per_plane = w.Find("satellites_per_plane");
+  if (per_plane && w.Find("satellites")) {
+    throw core::InputError(per_plane->where(), per_plane->path(),
+                           "give either satellites (the total) or satellites_per_plane, not both");
+  }
+  c.total = per_plane ? c.planes * static_cast<int>(w.GetInt("satellites_per_plane", 0,
+                                                             Check::Between(1, 10000)))
+                      : static_cast<int>(w.GetInt("satellites", 0, Check::Positive()));
   c.phasing = static_cast<int>(w.GetInt("phasing", 0, Check::NonNegative()));
   c.altitude_m = w.GetDouble("altitude_km", Check::Between(150, 40000)) * 1e3;
   c.inclination_rad = w.GetDouble("inclination_deg", Check::Between(0, 180)) * kDegToRad;

@@ -93,6 +93,25 @@ threats:
 namespace hyperdef::sim {
 namespace {
 
+TEST(Scenario, WalkerSizeAsTotalOrPerPlane) {
+  const auto layer = [](const std::string& walker) {
+    return std::string(kMinimal) +
+           "sensors:\n  - id: l\n    class: space_ir\n    walker: {pattern: delta, " + walker +
+           ", phasing: 1, altitude_km: 1000, inclination_deg: 60}\n";
+  };
+  EXPECT_EQ(LoadScenarioFromString(layer("satellites_per_plane: 5, planes: 3"), "w.yaml")
+                .space_layers.at(0)
+                .satellites.size(),
+            15u);  // T = P x S
+  EXPECT_EQ(LoadScenarioFromString(layer("satellites: 12, planes: 3"), "w.yaml")
+                .space_layers.at(0)
+                .satellites.size(),
+            12u);
+  EXPECT_THROW(
+      LoadScenarioFromString(layer("satellites: 12, satellites_per_plane: 4, planes: 3"), "w.yaml"),
+      core::InputError);  // one or the other
+}
+
 TEST(Scenario, ShipRadarSailsItsCourse) {
   const std::string text = R"(epoch_utc: 2027-01-01T00:00:00Z
 threats:
