@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -54,54 +55,66 @@ TEST(McCli, ByteIdenticalOnOneTwoThreadsAndTwoMpiRanks) {
   fs::remove_all(d);
 }
 
-TEST(McCli, InterruptedThenResumedEqualsUninterrupted) {
-  const fs::path d = TempDir("mc-resume");
-  const std::string args = kScenario + " --runs 30 --threads 2 -q --out ";
-  ASSERT_EQ(RunCli("mc " + args + (d / "whole").string()).code, 0);
-  // Start, let a few runs finish, then SIGTERM as a batch scheduler would.
+// Starts `hyperdef mc SCENARIO --runs RUNS --threads 1 --out OUT` (progress as plain lines on
+// stderr, a pipe), waits until its progress line reports at least `after` finished runs, then
+// sends SIGTERM as a batch scheduler would. Returns the exit status.
+int RunAndInterrupt(int runs, int after, const fs::path& out) {
+  int pipe_fd[2];
+  if (pipe(pipe_fd) != 0) return -1;
   const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
+  if (pid < 0) return -1;
   if (pid == 0) {
-    const std::string out = (d / "cut").string();
-    execl(HYPERDEF_CLI, HYPERDEF_CLI, "mc", kScenario.c_str(), "--runs", "30", "--threads", "1",
-          "-q", "--out", out.c_str(), static_cast<char*>(nullptr));
+    dup2(pipe_fd[1], 2);
+    close(pipe_fd[0]);
+    close(pipe_fd[1]);
+    const std::string n = std::to_string(runs), o = out.string();
+    execl(HYPERDEF_CLI, HYPERDEF_CLI, "mc", kScenario.c_str(), "--runs", n.c_str(), "--threads",
+          "1", "--out", o.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  kill(pid, SIGTERM);
+  close(pipe_fd[1]);
+  FILE* err = fdopen(pipe_fd[0], "r");
+  char line[512];
+  bool sent = false;
+  while (fgets(line, sizeof line, err)) {  // "K/N runs (P %), ..." at every 10 %
+    int done = 0, total = 0;
+    if (!sent && std::sscanf(line, "%d/%d runs", &done, &total) == 2 && done >= after) {
+      kill(pid, SIGTERM);
+      sent = true;
+    }
+  }
+  fclose(err);
   int status = 0;
   waitpid(pid, &status, 0);
+  return status;
+}
+
+TEST(McCli, InterruptedThenResumedEqualsUninterrupted) {
+  const fs::path d = TempDir("mc-resume");
+  ASSERT_EQ(
+      RunCli("mc " + kScenario + " --runs 60 --threads 2 -q --out " + (d / "whole").string()).code,
+      0);
+  // Interrupted once 6 of 60 runs are done: exit 130, the finished runs kept, no result yet.
+  const int status = RunAndInterrupt(60, 6, d / "cut");
   ASSERT_TRUE(WIFEXITED(status));
-  // 30 runs on one thread take several seconds (> 0.1 s each): the signal came first (exit 130),
-  // with the finished runs kept.
   ASSERT_EQ(WEXITSTATUS(status), 130);
   EXPECT_FALSE(fs::exists(d / "cut" / "runs.csv"));
   ASSERT_TRUE(fs::exists(d / "cut" / ".checkpoint"));
   const CliResult resumed =
-      RunCli("mc " + kScenario + " --runs 30 --threads 2 --resume " + (d / "cut").string());
+      RunCli("mc " + kScenario + " --runs 60 --threads 2 --resume " + (d / "cut").string());
   ASSERT_EQ(resumed.code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("already done"), std::string::npos) << resumed.output;
   ExpectSameResults(d / "whole", d / "cut");
   // A checkpoint is refused by another command (here another run count): exit 2.
-  const pid_t pid2 = fork();
-  ASSERT_GE(pid2, 0);
-  if (pid2 == 0) {
-    const std::string out = (d / "cut2").string();
-    execl(HYPERDEF_CLI, HYPERDEF_CLI, "mc", kScenario.c_str(), "--runs", "30", "--threads", "1",
-          "-q", "--out", out.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  kill(pid2, SIGTERM);
-  waitpid(pid2, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+  const int status2 = RunAndInterrupt(60, 6, d / "cut2");
+  ASSERT_TRUE(WIFEXITED(status2) && WEXITSTATUS(status2) == 130);
   const CliResult other =
-      RunCli("mc " + kScenario + " --runs 31 --resume " + (d / "cut2").string());
+      RunCli("mc " + kScenario + " --runs 61 --resume " + (d / "cut2").string());
   EXPECT_EQ(other.code, 2) << other.output;
   EXPECT_NE(other.output.find("different scenario, seed, run count"), std::string::npos)
       << other.output;
   // Resuming a finished result does nothing.
-  const CliResult again = RunCli("mc " + kScenario + " --runs 30 --resume " + (d / "cut").string());
+  const CliResult again = RunCli("mc " + kScenario + " --runs 60 --resume " + (d / "cut").string());
   EXPECT_EQ(again.code, 0);
   EXPECT_NE(again.output.find("nothing to resume"), std::string::npos) << again.output;
   fs::remove_all(d);

@@ -6,14 +6,15 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -187,23 +188,37 @@ SweepAxis ParseSweepAxis(const std::string& text) {
   a.path = Trim(text.substr(0, eq));
   const std::string rhs = Trim(text.substr(eq + 1));
   if (rhs.empty()) BadSet(text, "no values after '='");
-  static const std::regex range(
-      R"(^([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\.\.([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)(?::([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?))?$)");
-  std::smatch m;
-  if (std::regex_match(rhs, m, range)) {
-    const auto is_int = [](const std::string& s) {
-      return s.find_first_of(".eE") == std::string::npos;
+  // A range "a..b" or "a..b:step" (numbers only; anything else is a list).
+  const auto number = [](const std::string& t, double* v) {
+    if (t.empty()) return false;
+    char* end = nullptr;
+    *v = std::strtod(t.c_str(), &end);
+    return end == t.c_str() + t.size() && std::isfinite(*v);
+  };
+  const size_t dots = rhs.find("..");
+  double lo = 0, hi = 0, step = 1;
+  std::string lo_text, hi_text, step_text;
+  if (dots != std::string::npos) {
+    lo_text = Trim(rhs.substr(0, dots));
+    const std::string rest = rhs.substr(dots + 2);
+    const size_t colon = rest.find(':');
+    hi_text = Trim(rest.substr(0, colon));
+    if (colon != std::string::npos) step_text = Trim(rest.substr(colon + 1));
+  }
+  if (dots != std::string::npos && number(lo_text, &lo) && number(hi_text, &hi) &&
+      (step_text.empty() || number(step_text, &step))) {
+    const auto is_int = [](const std::string& t) {
+      return t.find_first_of(".eE") == std::string::npos;
     };
-    const bool ints = is_int(m[1]) && is_int(m[2]) && (!m[3].matched || is_int(m[3]));
+    const bool ints =
+        is_int(lo_text) && is_int(hi_text) && (step_text.empty() || is_int(step_text));
     if (ints) {
-      const long lo = std::stol(m[1]), hi = std::stol(m[2]);
-      const long step = m[3].matched ? std::stol(m[3]) : 1;
-      if (step <= 0 || hi < lo) BadSet(text, "a range a..b[:step] needs a <= b and step > 0");
-      if ((hi - lo) / step >= 10000) BadSet(text, "more than 10,000 values in one range");
-      for (long v = lo; v <= hi; v += step) a.values.push_back(std::to_string(v));
+      const long ilo = std::lround(lo), ihi = std::lround(hi), istep = std::lround(step);
+      if (istep <= 0 || ihi < ilo) BadSet(text, "a range a..b[:step] needs a <= b and step > 0");
+      if ((ihi - ilo) / istep >= 10000) BadSet(text, "more than 10,000 values in one range");
+      for (long v = ilo; v <= ihi; v += istep) a.values.push_back(std::to_string(v));
     } else {
-      if (!m[3].matched) BadSet(text, "a range of decimals needs a step: a..b:step");
-      const double lo = std::stod(m[1]), hi = std::stod(m[2]), step = std::stod(m[3]);
+      if (step_text.empty()) BadSet(text, "a range of decimals needs a step: a..b:step");
       if (!(step > 0) || hi < lo) BadSet(text, "a range a..b:step needs a <= b and step > 0");
       const double count = std::floor((hi - lo) / step + 1e-9);
       if (count >= 10000) BadSet(text, "more than 10,000 values in one range");

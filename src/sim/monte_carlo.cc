@@ -176,9 +176,10 @@ RunRecord SummariseRun(const ScenarioSpec& spec, const RunResult& result, std::u
 }
 
 ReplicationOutput RunReplication(const ScenarioSpec& nominal, std::uint64_t point,
-                                 std::uint64_t run, bool keep_trace, double band_step_s) {
+                                 std::uint64_t run, bool keep_trace, double band_step_s,
+                                 const AimCache* aims) {
   const ScenarioSpec spec = SampleScenario(nominal, run);
-  RunResult result = RunScenario(spec, run);
+  RunResult result = RunScenario(spec, run, aims);
   ReplicationOutput out;
   out.bands.step_s = band_step_s;
   out.record = SummariseRun(spec, result, point, run, &out.bands);
@@ -264,6 +265,9 @@ void RunItems(const std::vector<ScenarioSpec>& points, const std::vector<WorkIte
               int threads, const std::set<std::uint64_t>& keep_traces, double band_step_s,
               const std::function<bool()>& cancelled,
               const std::function<void(ReplicationOutput&&)>& done) {
+  // Each point's ballistic steering, solved once (SolveAims), before any run.
+  std::vector<AimCache> aims;
+  for (const ScenarioSpec& p : points) aims.push_back(SolveAims(p));
   std::atomic<bool> failed{false};
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -272,7 +276,7 @@ void RunItems(const std::vector<ScenarioSpec>& points, const std::vector<WorkIte
     const WorkItem& w = items[i];
     try {
       done(RunReplication(points.at(w.point), w.point, w.run, keep_traces.count(w.run) > 0,
-                          band_step_s));
+                          band_step_s, &aims.at(w.point)));
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!error) error = std::current_exception();

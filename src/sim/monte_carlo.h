@@ -90,9 +90,11 @@ struct ReplicationOutput {
   std::optional<ScenarioSpec> trace_spec;  // and the sampled scenario it ran
 };
 
-// Runs replication `run` of `nominal` and summarises it.
+// Runs replication `run` of `nominal` and summarises it. `aims` (SolveAims(nominal)) saves
+// re-aiming ballistic missiles whose only drawn parameter is their launch time.
 ReplicationOutput RunReplication(const ScenarioSpec& nominal, std::uint64_t point,
-                                 std::uint64_t run, bool keep_trace, double band_step_s);
+                                 std::uint64_t run, bool keep_trace, double band_step_s,
+                                 const AimCache* aims = nullptr);
 
 // The record of a finished run (RunReplication's second half; exposed for tests).
 RunRecord SummariseRun(const ScenarioSpec& spec, const RunResult& result, std::uint64_t point,
