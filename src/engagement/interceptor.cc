@@ -206,10 +206,6 @@ double InterceptorSpec::KillProbability(double miss_m) const {
   return y[k - 1] + f * (y[k] - y[k - 1]);
 }
 
-bool Interceptor::Killed() const {
-  return Done() && end_ == InterceptorEnd::kClosestApproach && miss_m_ <= spec_.lethal_radius_m;
-}
-
 double Interceptor::DragArea() const {
   return kv_separated_ && spec_.kill_vehicle_reference_area_m2 > 0.0
              ? spec_.kill_vehicle_reference_area_m2

@@ -133,7 +133,6 @@ class Interceptor {
   // was ever sampled. Final once Done().
   double MissDistance_m() const { return miss_m_; }
   double InterceptTime_s() const { return intercept_time_s_; }  // time of that closest approach
-  bool Killed() const;  // Done(), ended at closest approach, and miss <= spec.lethal_radius_m
 
   // State.
   double Time_s() const { return t_; }
