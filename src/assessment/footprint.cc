@@ -110,27 +110,44 @@ GlideRay FlyRay(const Vec3& r0, const Vec3& v0, double t0_s, double bank_rad,
   const double ld = o.lift_to_drag, beta = o.beta_kgpm2, k = o.phugoid_damping_per_s;
   const double cap = o.max_heading_change_rad;
   const double taper = 5.0 * core::kDegToRad;  // bank fades out over the last 5 deg of the turn
+  // While the turn is below cap - taper the bank is held in full: test that without atan2 (turn =
+  // atan2(y, x), |turn| < hold <=> x > 0 and |y| < tan(hold) x, for hold < 90 deg).
+  const double hold = cap - taper;
+  const bool hold_test = hold > 0.0 && hold < 0.5 * core::kPi;
+  const double tan_hold = hold_test ? std::tan(hold) : 0.0;
+  const double cos_bank = std::cos(bank_rad), sin_bank = std::sin(bank_rad);
   auto f = [&](double, const Vec6& x) -> Vec6 {
     const Vec3 r = x.head<3>();
     const Vec3 v = x.tail<3>();
     Vec3 a = earth::GravityAcceleration(r, o.gravity) - 2.0 * w.cross(v) - w.cross(w.cross(r));
     const double speed = v.norm();
     const double h = EllipsoidHeight_m(r);
-    const double rho = earth::Us76(h).density_kgpm3;
+    const double rho = earth::Us76Density(h);
     const double q = 0.5 * rho * speed * speed;
     if (q > 0.0 && speed > 0.0) {
       const Vec3 up = r.normalized();
       const Vec3 u_v = v / speed;
-      const double gamma = std::asin(std::clamp(up.dot(u_v), -1.0, 1.0));
+      const double sin_gamma = std::clamp(up.dot(u_v), -1.0, 1.0);
+      const double gamma = std::asin(sin_gamma);
       const double a_trim = ld * q / beta;
       const double a_l = std::clamp(a_trim - k * speed * gamma, 0.0, o.lift_limit * a_trim);
       const double ratio = a_l / a_trim;
       const double a_d = (q / beta) * 0.5 * (1.0 + ratio * ratio);
       // Turn so far: angle of the velocity out of the initial plane, + to the right.
       const Vec3 along = n0.cross(up);
-      const double turn = std::atan2(-v.dot(n0), v.dot(along));
-      const double fade = std::clamp((cap - std::abs(turn)) / taper, 0.0, 1.0);
-      a += a_l * flight::LiftDirection(r, v, bank_rad * fade) - a_d * u_v;
+      const double ty = -v.dot(n0), tx = v.dot(along);
+      double cb = cos_bank, sb = sin_bank;
+      if (!(hold_test && tx > 0.0 && std::abs(ty) < tan_hold * tx)) {
+        const double fade = std::clamp((cap - std::abs(std::atan2(ty, tx))) / taper, 0.0, 1.0);
+        cb = std::cos(bank_rad * fade);
+        sb = std::sin(bank_rad * fade);
+      }
+      // Lift direction (flight::LiftDirection with the bank's sine and cosine given): the
+      // vertical-plane normal to v, rotated about v by the bank.
+      Vec3 l0 = up - sin_gamma * u_v;
+      const double n = l0.norm();
+      const Vec3 lift = n < 1e-12 ? up : Vec3(cb * (l0 / n) + sb * u_v.cross(l0 / n));
+      a += a_l * lift - a_d * u_v;
     }
     Vec6 dx;
     dx << v, a;
@@ -166,6 +183,89 @@ GlideRay FlyRay(const Vec3& r0, const Vec3& v0, double t0_s, double bank_rad,
   // reported on its own).
   while (!out.samples.empty() && out.samples.back().t_s >= res.t_s - 1e-9) out.samples.pop_back();
   return out;
+}
+
+// Bank angles, -max ... +max, with 0 always present.
+std::vector<double> Banks(const FootprintOptions& options) {
+  std::vector<double> banks;
+  const int n = options.num_rays;
+  if (n == 1) return {0.0};
+  for (int i = 0; i < n; ++i) banks.push_back(options.max_bank_rad * (-1.0 + 2.0 * i / (n - 1)));
+  if (n % 2 == 0) {
+    banks.push_back(0.0);
+    std::sort(banks.begin(), banks.end());
+  } else {
+    banks[n / 2] = 0.0;  // exactly zero, not round-off
+  }
+  return banks;
+}
+
+// The rays of every bank from (r0, v0) in ECEF (gliding), the extreme ones' tracks sampled every
+// options.track_sample_s (only they enter the polygon).
+std::vector<GlideRay> FlyFan(const Vec3& r0, const Vec3& v0, const std::vector<double>& banks,
+                             const FootprintOptions& options) {
+  const std::size_t nb = banks.size();
+  std::vector<GlideRay> rays;
+  rays.reserve(nb);
+  for (std::size_t i = 0; i < nb; ++i) {
+    const bool extreme = (i == 0 || i + 1 == nb) && nb > 1;
+    rays.push_back(FlyRay(r0, v0, 0.0, banks[i], options, extreme ? options.track_sample_s : 0.0));
+  }
+  return rays;
+}
+
+// Fills fp (whose origin_lat_lon_rad is set) from the rays' end points (one per bank) and the
+// extreme rays' ground tracks without their first point (left: bank -max, right: bank +max; in
+// flight order): the ends, the ranges (max_range_m, min_range_m; left 0 unless `ranges`) and
+// the swept ring or its star-shaped fallback (see header).
+void AssemblePolygon(const std::vector<double>& banks, const std::vector<LatLon>& left,
+                     const std::vector<LatLon>& ends, const std::vector<LatLon>& right, bool ranges,
+                     Footprint* fp) {
+  const LatLon origin = fp->origin_lat_lon_rad;
+  const std::size_t nb = banks.size();
+  fp->ray_bank_rad = banks;
+  fp->max_range_m = 0.0;
+  fp->min_range_m = ranges ? std::numeric_limits<double>::infinity() : 0.0;
+  for (std::size_t i = 0; i < nb; ++i) {
+    const LatLon& e = ends[i];
+    if (ranges) {
+      const double d = earth::GeodesicDistance_m(origin.first, origin.second, e.first, e.second);
+      fp->max_range_m = std::max(fp->max_range_m, d);
+      fp->min_range_m = std::min(fp->min_range_m, d);
+    }
+    if (banks[i] == 0.0) fp->straight_end_lat_lon_rad = e;
+  }
+  fp->ray_end_lat_lon_rad = ends;
+  if (nb == 1) {  // a single ray: the segment from the ground point to its end
+    fp->polygon_lat_lon_rad = {origin, ends[0]};
+    return;
+  }
+  // Swept ring: origin, left-most track, fan ends, right-most track reversed.
+  std::vector<LatLon> ring{origin};
+  ring.insert(ring.end(), left.begin(), left.end());
+  ring.insert(ring.end(), ends.begin(), ends.end());
+  ring.insert(ring.end(), right.rbegin(), right.rend());
+  std::vector<Xy> xy;
+  xy.reserve(ring.size());
+  for (const LatLon& p : ring) xy.push_back(Project(origin, p));
+  if (!RingSelfIntersects(xy)) {
+    fp->polygon_lat_lon_rad = std::move(ring);
+    return;
+  }
+  // Star-shaped fallback: end points sorted by bearing relative to the straight ray's, cut
+  // behind the vehicle.
+  fp->star_fallback = true;
+  const Xy s = Project(origin, fp->straight_end_lat_lon_rad);
+  const double b0 = std::atan2(s.first, s.second);
+  std::vector<std::pair<double, LatLon>> keyed;
+  for (const LatLon& e : ends) {
+    const Xy p = Project(origin, e);
+    keyed.push_back({std::remainder(std::atan2(p.first, p.second) - b0, core::kTwoPi), e});
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  fp->polygon_lat_lon_rad = {origin};
+  for (const auto& kv : keyed) fp->polygon_lat_lon_rad.push_back(kv.second);
 }
 
 }  // namespace
@@ -228,77 +328,20 @@ Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
     return fp;
   }
 
-  // Bank angles, -max ... +max, with 0 always present.
-  std::vector<double> banks;
-  const int n = options.num_rays;
-  if (n == 1) {
-    banks.push_back(0.0);
-  } else {
-    for (int i = 0; i < n; ++i) {
-      banks.push_back(options.max_bank_rad * (-1.0 + 2.0 * i / (n - 1)));
-    }
-    if (n % 2 == 0) {
-      banks.push_back(0.0);
-      std::sort(banks.begin(), banks.end());
-    } else {
-      banks[n / 2] = 0.0;  // exactly zero, not round-off
-    }
-  }
+  const std::vector<double> banks = Banks(options);
   const std::size_t nb = banks.size();
-  std::vector<GlideRay> rays;
-  rays.reserve(nb);
-  for (std::size_t i = 0; i < nb; ++i) {
-    // Only the extreme rays' ground tracks enter the polygon.
-    const bool extreme = (i == 0 || i + 1 == nb) && nb > 1;
-    rays.push_back(FlyRay(r0, v0, 0.0, banks[i], options, extreme ? options.track_sample_s : 0.0));
-  }
+  const std::vector<GlideRay> rays = FlyFan(r0, v0, banks, options);
 
-  fp.ray_bank_rad = banks;
-  fp.max_range_m = 0.0;
-  fp.min_range_m = std::numeric_limits<double>::infinity();
+  std::vector<LatLon> left, right;
+  if (nb > 1) {
+    for (std::size_t j = 1; j < rays.front().samples.size(); ++j)
+      left.push_back(LatLonOf(rays.front().samples[j].r_Ecef));
+    for (std::size_t j = 1; j < rays.back().samples.size(); ++j)
+      right.push_back(LatLonOf(rays.back().samples[j].r_Ecef));
+  }
   std::vector<LatLon> ends;
-  for (std::size_t i = 0; i < nb; ++i) {
-    const LatLon e = LatLonOf(rays[i].end.r_Ecef);
-    ends.push_back(e);
-    const double d = earth::GeodesicDistance_m(origin.first, origin.second, e.first, e.second);
-    fp.max_range_m = std::max(fp.max_range_m, d);
-    fp.min_range_m = std::min(fp.min_range_m, d);
-    if (banks[i] == 0.0) fp.straight_end_lat_lon_rad = e;
-  }
-  fp.ray_end_lat_lon_rad = ends;
-
-  if (nb == 1) {  // a single ray: the segment from the ground point to its end
-    fp.polygon_lat_lon_rad = {origin, ends[0]};
-    return fp;
-  }
-  // Swept ring: origin, left-most track, fan ends, right-most track reversed.
-  std::vector<LatLon> ring{origin};
-  const auto& left = rays.front().samples;
-  for (std::size_t j = 1; j < left.size(); ++j) ring.push_back(LatLonOf(left[j].r_Ecef));
-  for (const LatLon& e : ends) ring.push_back(e);
-  const auto& right = rays.back().samples;
-  for (std::size_t j = right.size(); j-- > 1;) ring.push_back(LatLonOf(right[j].r_Ecef));
-  std::vector<Xy> xy;
-  xy.reserve(ring.size());
-  for (const LatLon& p : ring) xy.push_back(Project(origin, p));
-  if (!RingSelfIntersects(xy)) {
-    fp.polygon_lat_lon_rad = std::move(ring);
-    return fp;
-  }
-  // Star-shaped fallback: end points sorted by bearing relative to the straight ray's, cut
-  // behind the vehicle.
-  fp.star_fallback = true;
-  const Xy s = Project(origin, fp.straight_end_lat_lon_rad);
-  const double b0 = std::atan2(s.first, s.second);
-  std::vector<std::pair<double, LatLon>> keyed;
-  for (const LatLon& e : ends) {
-    const Xy p = Project(origin, e);
-    keyed.push_back({std::remainder(std::atan2(p.first, p.second) - b0, core::kTwoPi), e});
-  }
-  std::sort(keyed.begin(), keyed.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  fp.polygon_lat_lon_rad = {origin};
-  for (const auto& kv : keyed) fp.polygon_lat_lon_rad.push_back(kv.second);
+  for (const GlideRay& ray : rays) ends.push_back(LatLonOf(ray.end.r_Ecef));
+  AssemblePolygon(banks, left, ends, right, /*ranges=*/true, &fp);
   return fp;
 }
 
@@ -389,6 +432,91 @@ std::vector<double> AssetThreatProbabilities(const tracking::Gaussian& rv_Eci,
     const Vec6 x = mean + S * z;
     const Footprint fp = ReachableFootprintOf(x.head<3>(), x.tail<3>(), frame, t_s, options);
     for (size_t a = 0; a < assets.size(); ++a)
+      if (FootprintReaches(fp, assets[a].lat_rad, assets[a].lon_rad, assets[a].radius_m))
+        out[a] += 1.0 / samples;
+  }
+  return out;
+}
+
+std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian& rv_Eci,
+                                                       const tracking::TrackingFrame& frame,
+                                                       double t_s, const FootprintOptions& options,
+                                                       const std::vector<AssetCircle>& assets,
+                                                       int samples, std::uint64_t seed) {
+  if (samples <= 0) {
+    throw std::invalid_argument("AssetThreatProbabilitiesLinearised: samples must be > 0");
+  }
+  if (rv_Eci.x.size() < kN || rv_Eci.P.rows() < kN) {
+    throw std::invalid_argument(
+        "AssetThreatProbabilitiesLinearised: needs (r, v) and its covariance");
+  }
+  options.Validate();
+  std::vector<double> out(assets.size(), 0.0);
+  if (assets.empty()) return out;
+  const Vec6 mean = rv_Eci.x.head<kN>();
+  const Eigen::Matrix<double, kN, kN> S = CholeskyPsd(rv_Eci.P.topLeftCorner<kN, kN>());
+  auto ecef = [&](const Vec6& x) {
+    return std::make_pair(frame.PositionEcef(x.head<3>(), t_s),
+                          frame.VelocityEcef(x.head<3>(), x.tail<3>(), t_s));
+  };
+  const std::vector<double> banks = Banks(options);
+  const std::size_t nb = banks.size();
+  // The vertices (ECEF) in ring order: ground point, left track, fan ends, right track; a
+  // perturbed fan is read at the mean fan's sample indices (its end where it stopped sooner).
+  std::size_t n_left = 0, n_right = 0;
+  bool structure_set = false;
+  auto vertices = [&](const Vec6& x, bool* gliding) {
+    const auto [r0, v0] = ecef(x);
+    std::vector<Vec3> v{r0};
+    *gliding = Gliding(r0, v0, options);
+    if (!*gliding) return v;
+    const std::vector<GlideRay> rays = FlyFan(r0, v0, banks, options);
+    if (!structure_set && nb > 1) {  // the mean fan (flown first) sets the structure
+      structure_set = true;
+      n_left = rays.front().samples.size() > 1 ? rays.front().samples.size() - 1 : 0;
+      n_right = rays.back().samples.size() > 1 ? rays.back().samples.size() - 1 : 0;
+    }
+    auto track = [&](const GlideRay& ray, std::size_t j) {
+      return j < ray.samples.size() ? ray.samples[j].r_Ecef : ray.end.r_Ecef;
+    };
+    for (std::size_t j = 1; j <= n_left; ++j) v.push_back(track(rays.front(), j));
+    for (const GlideRay& ray : rays) v.push_back(ray.end.r_Ecef);
+    for (std::size_t j = 1; j <= n_right; ++j) v.push_back(track(rays.back(), j));
+    return v;
+  };
+  bool gliding = false;
+  const std::vector<Vec3> v0 = vertices(mean, &gliding);
+  if (!gliding) {
+    return AssetThreatProbabilities(rv_Eci, frame, t_s, options, assets, samples, seed);
+  }
+  const std::size_t nv = v0.size();
+  // Secant slopes: each Cholesky column is a one-sigma step.
+  std::vector<std::vector<Vec3>> dv(kN, std::vector<Vec3>(nv, Vec3::Zero()));
+  for (int i = 0; i < kN; ++i) {
+    if (S.col(i).isZero(0.0)) continue;
+    const std::vector<Vec3> vi = vertices(mean + S.col(i), &gliding);
+    if (!gliding) {  // a sigma step below the terminal conditions: not linear; sample exactly
+      return AssetThreatProbabilities(rv_Eci, frame, t_s, options, assets, samples, seed);
+    }
+    for (std::size_t k = 0; k < nv; ++k) dv[i][k] = vi[k] - v0[k];
+  }
+  core::RandomStream rng(seed, 0, core::HashName("assets"), core::HashName("assessment.footprint"));
+  std::vector<LatLon> left(n_left), ends(nb), right(n_right);
+  for (int s = 0; s < samples; ++s) {
+    Vec6 z;
+    for (int i = 0; i < kN; ++i) z(i) = rng.Normal();
+    auto latlon = [&](std::size_t k) {
+      Vec3 p = v0[k];
+      for (int i = 0; i < kN; ++i) p += z(i) * dv[i][k];
+      return LatLonOf(p);
+    };
+    Footprint fp;
+    fp.origin_lat_lon_rad = latlon(0);
+    for (std::size_t j = 0; j < n_left; ++j) left[j] = latlon(1 + j);
+    for (std::size_t j = 0; j < nb; ++j) ends[j] = latlon(1 + n_left + j);
+    for (std::size_t j = 0; j < n_right; ++j) right[j] = latlon(1 + n_left + nb + j);
+    AssemblePolygon(banks, left, ends, right, /*ranges=*/false, &fp);
+    for (std::size_t a = 0; a < assets.size(); ++a)
       if (FootprintReaches(fp, assets[a].lat_rad, assets[a].lon_rad, assets[a].radius_m))
         out[a] += 1.0 / samples;
   }

@@ -134,6 +134,21 @@ std::vector<double> AssetThreatProbabilities(const tracking::Gaussian& rv_Eci,
                                              const std::vector<AssetCircle>& assets, int samples,
                                              std::uint64_t seed);
 
+// The same probabilities for a fraction of the cost: the footprint's vertices (ground point,
+// extreme rays' tracks, fan ends; ECEF) are expanded to first order about the mean state, with
+// secant slopes from one-sigma steps along the 6 columns of the covariance's Cholesky factor
+// (6 footprints flown besides the mean's, against one per sample), and each drawn state's
+// footprint is assembled from its expanded vertices. Same draws (stream) as
+// AssetThreatProbabilities. The expansion is good while the track's spread is small against the
+// glide's scale (a 50 m/s velocity error moves a 3,000 km range by ~70 km; the second-order term
+// is < 1 km); if the mean or a one-sigma step is not gliding it falls back to
+// AssetThreatProbabilities. Agreement with it is tested (footprint_test).
+std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian& rv_Eci,
+                                                       const tracking::TrackingFrame& frame,
+                                                       double t_s, const FootprintOptions& options,
+                                                       const std::vector<AssetCircle>& assets,
+                                                       int samples, std::uint64_t seed);
+
 // Probability that a ballistic impact (Gaussian in the East/North plane at its mean point) falls
 // within asset_radius_m of the asset: GaussianMassInCircle in that plane (the asset placed by
 // its geodesic distance and azimuth from the mean impact point). Returns 0 if !impact.ok.

@@ -100,7 +100,7 @@ flight::IntegrationResult<kN> FlyBallistic(const Vec3& r_Eci, const Vec3& v_Eci,
       const double h = EllipsoidHeight_m(r);
       if (h < ceiling) {
         const Vec3 va = v - w.cross(r);
-        const double rho = earth::Us76(h).density_kgpm3;
+        const double rho = earth::Us76Density(h);
         a -= (rho * va.norm() / (2.0 * beta)) * va;
       }
     }

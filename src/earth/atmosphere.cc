@@ -184,8 +184,11 @@ struct Node {
 struct Tables {
   std::array<double, kLayers.size()> p_base{};  // Pa at each layer base
   std::vector<Node> upper;                      // 86 km .. 1000 km every 100 m
+  std::vector<double> lower_ln_rho;             // 0 .. 86 km every 100 m (for Us76Density)
   double sound_speed_top = 0.0;                 // at 1000 km, held above
 };
+
+AtmosphereSample Lower(double z_m, const Tables& tab);
 
 Tables Build() {
   Tables tab;
@@ -298,6 +301,16 @@ Tables Build() {
   }
   const Node& top = tab.upper.back();
   tab.sound_speed_top = std::sqrt(kGamma * std::exp(top.ln_p - top.ln_rho));
+  // Density alone below 86 km, tabulated from the exact layers (Lower needs only p_base) on a grid
+  // in geopotential altitude, where the layer bases (0, 11, 20, 32, 47, 51, 71 km) fall on nodes:
+  // ln(rho) has a kink at each base (the lapse rate jumps) that a node must carry exactly.
+  const double h_top = kR0_m * kZ7 * 1e3 / (kR0_m + kZ7 * 1e3);
+  const int lower_nodes = static_cast<int>(h_top / kTableStep_m) + 2;
+  tab.lower_ln_rho.resize(lower_nodes);
+  for (int i = 0; i < lower_nodes; ++i) {
+    const double h = i * kTableStep_m;
+    tab.lower_ln_rho[i] = std::log(Lower(kR0_m * h / (kR0_m - h), tab).density_kgpm3);
+  }
   return tab;
 }
 
@@ -356,6 +369,22 @@ AtmosphereSample Us76(double geometric_altitude_m) {
   // sqrt(gamma R* T / M) with the local mean molecular weight M = rho R* T / P.
   out.speed_of_sound_mps = std::sqrt(kGamma * out.pressure_Pa / out.density_kgpm3);
   return out;
+}
+
+double Us76Density(double geometric_altitude_m) {
+  const Tables& tab = GetTables();
+  const double z_m = geometric_altitude_m > 0.0 ? geometric_altitude_m : 0.0;
+  if (z_m > kZ12 * 1e3) return 0.0;
+  const bool low = z_m < kZ7 * 1e3;
+  // Below 86 km the grid is in geopotential altitude (see Build).
+  const double u = (low ? kR0_m * z_m / (kR0_m + z_m) : z_m - kZ7 * 1e3) * (1.0 / kTableStep_m);
+  const double* nodes = low ? tab.lower_ln_rho.data() : nullptr;
+  int last = low ? static_cast<int>(tab.lower_ln_rho.size()) - 2 : kTableNodes - 2;
+  int i = static_cast<int>(u);
+  if (i > last) i = last;
+  const double w = u - i;
+  if (low) return std::exp(nodes[i] + w * (nodes[i + 1] - nodes[i]));
+  return std::exp(tab.upper[i].ln_rho + w * (tab.upper[i + 1].ln_rho - tab.upper[i].ln_rho));
 }
 
 }  // namespace hyperdef::earth

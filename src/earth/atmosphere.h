@@ -22,4 +22,9 @@ struct AtmosphereSample {
 // Thread-safe; cheap (< 100 ns) so the flight derivative can call it every evaluation.
 AtmosphereSample Us76(double geometric_altitude_m);
 
+// Density alone (kg/m^3), for hot loops that need nothing else (the defender's prediction models):
+// log-linear interpolation on a 100 m grid of Us76's own densities, so it agrees with
+// Us76(z).density_kgpm3 to < 1e-5 relative (tested) for about a third of the cost. Same clamping.
+double Us76Density(double geometric_altitude_m);
+
 }  // namespace hyperdef::earth

@@ -186,3 +186,23 @@ TEST(Us76Test, SameAnswerFromManyThreads) {
 
 }  // namespace
 }  // namespace hyperdef::earth
+
+namespace hyperdef::earth {
+namespace {
+
+// The density-only fast path interpolates Us76's own log-densities on a 100 m grid. Between nodes
+// the error of linear interpolation in ln(rho) is h^2/8 |d2 ln(rho)/dz2|; with scale heights of
+// 6-60 km changing over tens of km that is < 1e-6, so 1e-5 relative leaves room while still
+// catching a wrong node, grid offset or layer.
+TEST(Us76DensityTest, AgreesWithUs76Everywhere) {
+  for (double z = -100.0; z <= 1.0005e6; z += 37.3) {
+    const double exact = Us76(z).density_kgpm3;
+    const double fast = Us76Density(z);
+    ASSERT_NEAR(fast, exact, 1e-5 * exact) << "z = " << z;
+  }
+  EXPECT_EQ(Us76Density(1.0001e6), 0.0);
+  EXPECT_EQ(Us76Density(-10.0), Us76(0.0).density_kgpm3);
+}
+
+}  // namespace
+}  // namespace hyperdef::earth
