@@ -25,6 +25,39 @@ Geodetic GeodeticFromEcef(const Vec3& r_Ecef) {
   return {lat_deg * kDegToRad, lon_deg * kDegToRad, h_m};
 }
 
+Geodetic GeodeticFromEcefFast(const Vec3& r_Ecef) {
+  constexpr double a = core::kWgs84A_m, b = core::kWgs84B_m, e2 = core::kWgs84E2;
+  constexpr double ep2 = e2 / (1.0 - e2);  // second eccentricity squared
+  const double x = r_Ecef.x(), y = r_Ecef.y(), z = r_Ecef.z();
+  const double p = std::sqrt(x * x + y * y);
+  // Parametric latitude beta as a (cos, sin) pair: tan(beta) = (b / a) tan(phi); start from the
+  // geocentric direction (a z, b p).
+  double cb = b * p, sb = a * z;
+  double n = std::sqrt(cb * cb + sb * sb);
+  cb /= n;
+  sb /= n;
+  double num = 0.0, den = 0.0;
+  for (int it = 0; it < 2; ++it) {
+    // Bowring: tan(phi) = (z + e'^2 b sin^3 beta) / (p - e^2 a cos^3 beta).
+    num = z + ep2 * b * sb * sb * sb;
+    den = p - e2 * a * cb * cb * cb;
+    // beta from phi: (cos, sin) of beta along (a cos phi, b sin phi), i.e. (a den, b num).
+    cb = a * den;
+    sb = b * num;
+    n = std::sqrt(cb * cb + sb * sb);
+    cb /= n;
+    sb /= n;
+  }
+  const double h_phi = std::sqrt(num * num + den * den);
+  const double sphi = num / h_phi, cphi = den / h_phi;
+  Geodetic g;
+  g.lat_rad = std::atan2(num, den);
+  g.lon_rad = std::atan2(y, x);
+  // h = p cos(phi) + z sin(phi) - a sqrt(1 - e^2 sin^2 phi): accurate at every latitude.
+  g.h_m = p * cphi + z * sphi - a * std::sqrt(1.0 - e2 * sphi * sphi);
+  return g;
+}
+
 Mat3 R_EnuFromEcef(double lat_rad, double lon_rad) {
   const double sl = std::sin(lat_rad), cl = std::cos(lat_rad);
   const double so = std::sin(lon_rad), co = std::cos(lon_rad);

@@ -1,11 +1,11 @@
 #include "flight/dynamics.h"
 
-#include <GeographicLib/Geocentric.hpp>
 #include <algorithm>
 #include <cmath>
 
 #include "core/constants.h"
 #include "earth/atmosphere.h"
+#include "earth/wgs84.h"
 
 namespace hyperdef::flight {
 
@@ -19,11 +19,10 @@ State MakeState(const Vec3& r_Ecef, const Vec3& v_Ecef, double mass_kg) {
 
 AirData ComputeAirData(const Vec3& r_Ecef, const Vec3& v_Ecef) {
   AirData a;
-  double lat_deg, lon_deg;
-  GeographicLib::Geocentric::WGS84().Reverse(r_Ecef.x(), r_Ecef.y(), r_Ecef.z(), lat_deg, lon_deg,
-                                             a.altitude_m);
-  a.lat_rad = lat_deg * core::kDegToRad;
-  a.lon_rad = lon_deg * core::kDegToRad;
+  const earth::Geodetic g = earth::GeodeticFromEcefFast(r_Ecef);
+  a.altitude_m = g.h_m;
+  a.lat_rad = g.lat_rad;
+  a.lon_rad = g.lon_rad;
   const earth::AtmosphereSample atm = earth::Us76(a.altitude_m);
   a.density_kgpm3 = atm.density_kgpm3;
   a.speed_of_sound_mps = atm.speed_of_sound_mps;

@@ -29,7 +29,8 @@ struct Environment {
   bool earth_rotation = true;  // false: ECEF is treated as inertial (textbook validation cases)
 };
 
-// Air data at a state: geodetic altitude (GeographicLib), US-76 properties, Mach, dynamic pressure.
+// Air data at a state: geodetic altitude (earth::GeodeticFromEcefFast), US-76 properties, Mach,
+// dynamic pressure.
 struct AirData {
   double altitude_m = 0.0;
   double lat_rad = 0.0;

@@ -58,7 +58,9 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
   using Ev = flight::Event<7>;
   const std::array<Ev, 4> events{
       Ev{kImpact,
-         [](double, const State& x) { return earth::GeodeticFromEcef(flight::PositionOf(x)).h_m; },
+         [](double, const State& x) {
+           return earth::GeodeticFromEcefFast(flight::PositionOf(x)).h_m;
+         },
          flight::EventDirection::kFalling, true},
       Ev{kStop, [&model](double t, const State& x) { return model.StopFunction(t, x); },
          flight::EventDirection::kFalling, true},
@@ -67,7 +69,7 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
          flight::EventDirection::kFalling, false},
       Ev{kKarman,
          [](double, const State& x) {
-           return earth::GeodeticFromEcef(flight::PositionOf(x)).h_m - kKarmanLine_m;
+           return earth::GeodeticFromEcefFast(flight::PositionOf(x)).h_m - kKarmanLine_m;
          },
          flight::EventDirection::kEither, false},
   };

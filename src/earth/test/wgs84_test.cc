@@ -162,3 +162,31 @@ TEST(Wgs84Test, GeodesicDirectInvertsInverse) {
 
 }  // namespace
 }  // namespace hyperdef::earth
+
+namespace hyperdef::earth {
+namespace {
+
+// The fast conversion against GeographicLib's (exact to round-off) over latitudes from pole to
+// pole (the poles themselves included), every longitude quadrant and heights from -10 km to
+// 40,000 km. Two Bowring iterations leave an error of order e^8 (~1e-9 relative in the
+// latitude's tangent), far below the bounds, which are what flight needs: 1e-6 m in height (the
+// density changes by 1e-10 relative) and 1e-12 rad (6 um) in latitude.
+TEST(Wgs84Test, FastGeodeticMatchesGeographicLib) {
+  for (double lat_deg = -90.0; lat_deg <= 90.0; lat_deg += 2.5) {
+    for (double lon_deg : {-179.9, -100.0, -3.0, 0.0, 45.0, 135.0, 180.0}) {
+      for (double h : {-10e3, 0.0, 1.0, 20e3, 100e3, 1000e3, 6000e3, 40000e3}) {
+        const Vec3 r = EcefFromGeodetic({lat_deg * kDegToRad, lon_deg * kDegToRad, h});
+        const Geodetic ref = GeodeticFromEcef(r);
+        const Geodetic fast = GeodeticFromEcefFast(r);
+        ASSERT_NEAR(fast.h_m, ref.h_m, 1e-6) << lat_deg << " " << lon_deg << " " << h;
+        ASSERT_NEAR(fast.lat_rad, ref.lat_rad, 1e-12) << lat_deg << " " << lon_deg << " " << h;
+        if (std::abs(lat_deg) < 90.0) {  // longitude is undefined on the axis
+          ASSERT_NEAR(std::remainder(fast.lon_rad - ref.lon_rad, 2.0 * M_PI), 0.0, 1e-14);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hyperdef::earth
