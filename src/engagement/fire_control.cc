@@ -406,6 +406,29 @@ EngagementWindow ComputeWindow(const Battery& battery, const ThreatPrediction& t
   return out;
 }
 
+ThreatSample SolveInFlightPip(const Interceptor& interceptor, const ThreatPrediction& threat,
+                              double t_guess_s) {
+  HYPERDEF_ASSERT(!threat.path.empty());
+  const double t_i = interceptor.Time_s();
+  const double lo = std::max(t_i, threat.path.front().t_s), hi = threat.path.back().t_s;
+  if (!(hi > lo)) return threat.StateAt(hi);
+  // f(t) = t_I + TimeToGo(p(t)) - t: zero at the PIP; decreasing (slope -(1 + v_T . u / c)).
+  auto f = [&](double t) { return t_i + interceptor.TimeToGo_s(threat.StateAt(t).r_Ecef) - t; };
+  double t0 = std::clamp(t_guess_s, lo, hi);
+  double f0 = f(t0);
+  double t1 = std::clamp(t0 + (f0 >= 0.0 ? 0.5 : -0.5), lo, hi);
+  double f1 = f(t1);
+  for (int it = 0; it < 12 && std::abs(t1 - t0) > 1e-3; ++it) {
+    if (f1 == f0) break;
+    const double t2 = std::clamp(t1 - f1 * (t1 - t0) / (f1 - f0), lo, hi);
+    t0 = t1;
+    f0 = f1;
+    t1 = t2;
+    f1 = f(t1);
+  }
+  return threat.StateAt(t1);
+}
+
 int MaxEngagementsInWindow(const Battery& battery, const EngagementWindow& window,
                            const WtaBuildOptions& options) {
   if (!window.exists) return 0;

@@ -83,6 +83,7 @@
 #include "assessment/impact_point.h"
 #include "earth/wgs84.h"
 #include "engagement/flyout_table.h"
+#include "engagement/interceptor.h"
 #include "engagement/interceptor_spec.h"
 #include "engagement/wta.h"
 #include "tracking/types.h"
@@ -191,6 +192,17 @@ double PredictedPk(const InterceptorSpec& spec, const Vec3& p_Ecef, const Vec3& 
 double EndGameCoverRadius_m(const InterceptorSpec& spec, double closing_speed_mps,
                             double interceptor_speed_mps, double altitude_m,
                             bool limit_cover_by_divert);
+
+// Predicted intercept point for an interceptor in flight (the uplink's PIP): the time t on the
+// threat's predicted path at which the interceptor, by its own time to go
+// (Interceptor::TimeToGo_s), gets to where the threat then is, t = t_I + TimeToGo_s(p(t)) with
+// t_I = interceptor.Time_s(). Solved by the secant method from t_guess_s (the last PIP time) to
+// 1 ms, at most 12 iterations, t kept on the path and not before t_I. A PIP held at the planned
+// intercept time instead leaves the interceptor's arrival-time error (fly-out table, ship motion,
+// changed path) as a miss of that error times the threat's speed across the line of sight, which
+// the end game must then remove (see docs/engagement.md). Requires a non-empty path.
+ThreatSample SolveInFlightPip(const Interceptor& interceptor, const ThreatPrediction& threat,
+                              double t_guess_s);
 
 struct WtaBuildOptions {
   FireDoctrine doctrine = FireDoctrine::kShootShoot;

@@ -266,6 +266,39 @@ double Interceptor::PollRange_m() const {
   return std::max(1.5 * spec_.seeker.acquisition_range_m, 5e3);
 }
 
+double Interceptor::TimeToGo_s(const Vec3& point_Ecef) const {
+  const Vec3 p = point_Ecef - r_;
+  const double range = p.norm();
+  if (!(range > 0.0)) return 0.0;
+  const Vec3 u = p / range;
+  const double speed = v_.norm();
+  // Remaining burn: flown at the mean of the current and the predicted burnout speed.
+  double t_burn = 0.0, d_burn = 0.0, c = std::max(v_.dot(u), 0.0);
+  if (!stack_done_) {
+    t_burn = std::max(burnout_s_.back() - t_, 0.0);
+    const double v_bo = speed + kBoostEfficiency * RemainingStackDeltaV();
+    d_burn = 0.5 * (speed + v_bo) * t_burn;
+    if (d_burn >= range && t_burn > 0.0) {
+      // The point comes before burnout: R = |v| tau + (v_bo - |v|) tau^2 / (2 T_b).
+      const double acc = (v_bo - speed) / t_burn;
+      return acc > 0.0 ? (std::sqrt(speed * speed + 2.0 * acc * range) - speed) / acc
+                       : range / std::max(speed, 1.0);
+    }
+    c = v_bo;
+  }
+  const double rc = range - d_burn;
+  c = std::max({c, 0.5 * speed, 100.0});  // not yet turned toward the point: its speed counts
+  const Vec3 v_dir = speed > 1e-3 ? Vec3(v_ / speed) : up0_;
+  const Vec3 g_mean = (GravityAndFrameAccel_Ecef(r_, v_) +
+                       4.0 * GravityAndFrameAccel_Ecef(0.5 * (r_ + point_Ecef), c * v_dir) +
+                       GravityAndFrameAccel_Ecef(point_Ecef, c * v_dir)) /
+                      6.0;
+  const double a_u = g_mean.dot(u);
+  const double disc = c * c + 2.0 * a_u * rc;
+  const double tau = disc > 0.0 ? 2.0 * rc / (c + std::sqrt(disc)) : rc / c;
+  return t_burn + tau;
+}
+
 double Interceptor::NextBreak() const {
   double b = std::numeric_limits<double>::infinity();
   if (t_ < rise_end_s_ - kTimeEps) b = rise_end_s_;

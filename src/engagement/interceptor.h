@@ -77,6 +77,19 @@
 //   shortened to land on stage ignitions and burnouts, the end of the vertical rise and the
 //   Advance target time. No heap allocation per step.
 //
+// Time to go (TimeToGo_s, for the uplink's PIP): the midcourse law nulls the miss across the line
+//   of sight to the PIP but cannot change the along-track speed, so the interceptor reaches the
+//   PIP when its own kinematics bring it there, not at a planned time. The uplink therefore needs
+//   the interceptor's own time to go to a point: with R the range to the point and u its
+//   direction, the remaining burn (T_b = last burnout - now, 0 once the stack is spent) is flown
+//   at the mean of the current speed and the predicted burnout speed v_bo = |v| + 0.6 x (the
+//   stack's remaining ideal Delta-v), then the coast from R_c = R - d_b (d_b the burn's distance)
+//   at a closing speed c = v_bo (v . u once coasting) with the constant along-LOS acceleration
+//   a_u = g_mean . u (gravity and frame terms, Simpson mean over the chord, as the midcourse law):
+//   R_c = c tau + a_u tau^2 / 2, tau = 2 R_c / (c + sqrt(c^2 + 2 a_u R_c)). The estimate is
+//   crude while the boost has a long way to go and exact in the limit of a short coast in vacuum;
+//   the uplink repeats it every period, so its error shrinks as the interceptor closes.
+//
 // Closest approach: whenever the true relative state (p, v) = target - interceptor is known at both
 //   ends of a step, the relative position over the step is the cubic Hermite interpolant of (p0,
 //   v0, p1, v1) (exact for a constant relative acceleration); if d|p|^2/ds = 2 p . p' goes from
@@ -154,6 +167,10 @@ class Interceptor {
 
   // Lateral acceleration limit at the current state (m/s^2), per the header's rules.
   double LateralAccelLimit() const;
+
+  // Predicted time (s) from now to reach `point_Ecef` (see "Time to go" in the header): what the
+  // uplink needs to put the PIP where the target will be when the interceptor gets there.
+  double TimeToGo_s(const core::Vec3& point_Ecef) const;
 
  private:
   double NextBreak() const;

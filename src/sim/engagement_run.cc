@@ -73,12 +73,91 @@ engagement::ThreatPrediction EngagementManager::Predict(const tracking::Gaussian
   if (ballistic) {
     assessment::ImpactOptions model;
     model.ballistic_coefficient_kgpm2 = ts.ballistic_coefficient_kgpm2;
+    // 1e-7 (not the impact model's 1e-10): the path is sampled every second for windows and
+    // PIPs, whose errors are the track's (tens of metres); the looser tolerance moves the path
+    // by < 1 m (the assessment's loop setting, assessment/test/impact_point_test.cc).
+    model.rel_tol = 1e-7;
     return engagement::PredictBallisticPath(rv, frame_, t_s, model);
   }
   assessment::FootprintOptions model;
   model.lift_to_drag = ts.glider_lift_to_drag;
   model.beta_kgpm2 = ts.glider_ballistic_coefficient_kgpm2;
   return engagement::PredictGliderPath(rv, frame_, t_s, model);
+}
+
+namespace {
+// Prediction reuse (EngagementManager::PredictionCache): the path is flown again after this age
+// or when the track's state departs from it by more than these. The shift dr + dv tau stands for
+// the path flown from the track's state to first order; its error is the gravity gradient's
+// (GM / r^3) tau^2 / 2 ~ 1e-6 s^-2 x tau^2 of dr (7 m for dr = 1 km at tau = 100 s) plus the
+// model's own non-linearity in dv (drag, the glide's lift), which the refly bounds in time.
+constexpr double kRefly_s = 10.0;
+constexpr double kMaxShift_m = 1e3;
+constexpr double kMaxShift_mps = 10.0;
+}  // namespace
+
+const engagement::ThreatPrediction& EngagementManager::PredictionFor(const tracking::TrackView& v,
+                                                                     bool ballistic, double t_s,
+                                                                     long* version) {
+  PredictionCache& c = predictions_[v.id];
+  const Vec3 r = frame_.PositionEcef(Vec3(v.rv.x.head<3>()), t_s);
+  const Vec3 vel = frame_.VelocityEcef(Vec3(v.rv.x.head<3>()), Vec3(v.rv.x.segment<3>(3)), t_s);
+  if (c.t_s == t_s && c.version > 0 && c.ballistic == ballistic) {
+    *version = c.version;
+    return c.current;
+  }
+  bool refly = c.version == 0 || c.ballistic != ballistic || c.flown.path.size() < 2 ||
+               t_s - c.flown.track_time_s > kRefly_s || t_s < c.flown.track_time_s ||
+               t_s > c.flown.path.back().t_s;
+  Vec3 dr = Vec3::Zero(), dv = Vec3::Zero();
+  if (!refly) {
+    const engagement::ThreatSample s = c.flown.StateAt(t_s);
+    dr = r - s.r_Ecef;
+    dv = vel - s.v_Ecef;
+    refly = dr.norm() > kMaxShift_m || dv.norm() > kMaxShift_mps;
+  }
+  c.t_s = t_s;
+  if (refly) {
+    c.flown = Predict(v.rv, ballistic, t_s);
+    c.ballistic = ballistic;
+    c.version = ++prediction_versions_;
+    c.current = c.flown;
+  } else {
+    // Shifted copy (the buffer's capacity is kept), from the sample before t_s on. A glider's
+    // fan half-width belongs to the time since the track (tau), not to the clock: re-read at the
+    // same tau after the flown path's own track time (linear, one sweep).
+    engagement::ThreatPrediction& cur = c.current;
+    const std::vector<engagement::ThreatSample>& fp = c.flown.path;
+    cur.path.clear();
+    size_t k0 = 0;
+    while (k0 + 1 < fp.size() && fp[k0 + 1].t_s <= t_s) ++k0;
+    const double age = t_s - c.flown.track_time_s;
+    size_t j = 0;
+    for (size_t k = k0; k < fp.size(); ++k) {
+      engagement::ThreatSample x = fp[k];
+      const double tau = x.t_s - t_s;
+      x.r_Ecef += dr + dv * tau;
+      x.v_Ecef += dv;
+      if (c.flown.manoeuvring) {
+        const double T = x.t_s - age;  // same tau after the flown track time
+        while (j + 1 < fp.size() && fp[j + 1].t_s <= T) ++j;
+        double w = fp[j].manoeuvre_halfwidth_m;
+        if (j + 1 < fp.size() && T > fp[j].t_s) {
+          const double u = (T - fp[j].t_s) / (fp[j + 1].t_s - fp[j].t_s);
+          w += u * (fp[j + 1].manoeuvre_halfwidth_m - w);
+        }
+        x.manoeuvre_halfwidth_m = w;
+      }
+      cur.path.push_back(x);
+    }
+    cur.reaches_ground = c.flown.reaches_ground;
+    cur.manoeuvring = c.flown.manoeuvring;
+    cur.frame = c.flown.frame;
+    cur.track_time_s = t_s;
+    cur.rv_covariance_Eci = v.rv.P.topLeftCorner<6, 6>();
+  }
+  *version = c.version;
+  return c.current;
 }
 
 struct EngagementManager::Flight {
@@ -88,6 +167,7 @@ struct EngagementManager::Flight {
   ShotRecord record;
   int homed_threat = -1;
   double next_uplink_s = 0.0;
+  double pip_time_s = 0.0;  // the last uplinked PIP's time (planned at launch before any)
   bool done = false;
   std::uint64_t entity = 0;  // the shot's random-stream entity (seeker noise, kill draw)
 };
@@ -149,33 +229,61 @@ void EngagementManager::Kill(size_t k, double t_s) {
 void EngagementManager::Decide(double t_s, const std::vector<tracking::TrackView>& confirmed,
                                const std::map<int, TrackThreat>& threats) {
   // Candidate tracks: assessed as threatening, not already engaged by interceptors in flight.
-  std::vector<const tracking::TrackView*> targets;
-  std::vector<double> values;
-  std::vector<engagement::ThreatPrediction> paths;
+  targets_.clear();
+  values_.clear();
+  paths_.clear();
+  versions_.clear();
   for (const tracking::TrackView& v : confirmed) {
     auto it = threats.find(v.id);
     if (it == threats.end() || !(it->second.value > 0.0) || engaged_.count(v.id)) continue;
     // Kill assessment from the sensor picture: a track that has stopped being updated (its
     // object gone: killed, or lost) is not engaged again.
     if (t_s - v.t_last_update_s > kStaleTrack_s) continue;
-    engagement::ThreatPrediction p = Predict(v.rv, it->second.ballistic, t_s);
+    // Shoot-look-shoot's look: after a shot against the track, it is engaged again only once a
+    // sensor report after the intercept shows the threat still flying (a killed threat's track
+    // only coasts: it gets no such update).
+    const auto look = look_after_s_.find(v.id);
+    if (look != look_after_s_.end() && !(v.t_last_update_s > look->second)) continue;
+    long version = 0;
+    const engagement::ThreatPrediction& p = PredictionFor(v, it->second.ballistic, t_s, &version);
     if (p.path.size() < 2) continue;
-    targets.push_back(&v);
-    values.push_back(it->second.value);
-    paths.push_back(std::move(p));
+    targets_.push_back(&v);
+    values_.push_back(it->second.value);
+    paths_.push_back(&p);
+    versions_.push_back(version);
   }
-  if (targets.empty()) return;
+  if (targets_.empty()) return;
+  const std::vector<const tracking::TrackView*>& targets = targets_;
+  const std::vector<double>& values = values_;
   const size_t I = spec_.defense.batteries.size(), J = targets.size();
-  std::vector<engagement::Battery> batteries(I);
-  std::vector<engagement::EngagementWindow> windows(I * J);
+  batteries_.resize(I);
+  windows_.assign(I * J, engagement::EngagementWindow{});
+  std::vector<engagement::Battery>& batteries = batteries_;
+  std::vector<engagement::EngagementWindow>& windows = windows_;
   for (size_t i = 0; i < I; ++i) {
     const BatterySpec& b = spec_.defense.batteries[i];
     batteries[i] = {b.id,          b.SiteAt(t_s),     b.interceptor, &flyouts_[i],
                     inventory_[i], b.reaction_time_s, b.salvo_size,  b.launch_interval_s};
     const double now = std::max(t_s, next_launch_s_[i] - b.reaction_time_s);
+    const double first_launch = now + b.reaction_time_s;
     for (size_t j = 0; j < J; ++j) {
       if (inventory_[i] <= 0) continue;
-      windows[i * J + j] = engagement::ComputeWindow(batteries[i], paths[j], now);
+      // Reuse: on the same flown path (only shifted since), the valid intercepts are the same
+      // but for the launch bound t_L >= now + reaction, which only rises. So the window stands
+      // while its recommended launch is still possible (and "no window" stands); its PIP is
+      // re-read on the shifted path. (A ship's site moves ~50 m between reflies: ignored.)
+      WindowCache& wc = window_cache_[{i, targets[j]->id}];
+      const bool reuse = wc.version == versions_[j] && wc.first_launch_s <= first_launch &&
+                         (!wc.window.exists || wc.window.earliest_launch_s >= first_launch);
+      if (!reuse) {
+        wc.window = engagement::ComputeWindow(batteries[i], *paths_[j], now);
+        wc.version = versions_[j];
+        wc.first_launch_s = first_launch;
+      }
+      windows[i * J + j] = wc.window;
+      if (wc.window.exists) {
+        windows[i * J + j].pip_Ecef = paths_[j]->StateAt(wc.window.intercept_time_s).r_Ecef;
+      }
     }
   }
   // The plan is made as shoot-shoot: an engagement is a salvo now. Shoot-look-shoot is carried
@@ -218,6 +326,7 @@ void EngagementManager::Decide(double t_s, const std::vector<tracking::TrackView
                        {},
                        -1,
                        launch,
+                       w.intercept_time_s,
                        false,
                        entity});
         f->record.battery_id = b.id;
@@ -265,9 +374,17 @@ void EngagementManager::Step(double t_s, const std::vector<tracking::TrackView>&
       const Vec3 v_est = frame_.VelocityEcef(Vec3(g.x.head<3>()), Vec3(g.x.segment<3>(3)), t_s);
       auto th = threats.find(f->track_id);
       const bool ballistic = th == threats.end() || th->second.ballistic;
-      const engagement::ThreatPrediction p = Predict(g, ballistic, t_s);
-      const double t_pip = std::max(f->record.pip_time_s, t_s);
-      const Vec3 pip = p.path.size() >= 2 ? p.StateAt(t_pip).r_Ecef : r_est;
+      long version = 0;
+      const engagement::ThreatPrediction& p = PredictionFor(*it->second, ballistic, t_s, &version);
+      // The PIP re-solved for the interceptor's own time to go (fire_control.h), from the last.
+      double t_pip = std::max(f->pip_time_s, t_s);
+      Vec3 pip = r_est;
+      if (p.path.size() >= 2) {
+        const engagement::ThreatSample s = engagement::SolveInFlightPip(f->interceptor, p, t_pip);
+        t_pip = s.t_s;
+        pip = s.r_Ecef;
+      }
+      f->pip_time_s = t_pip;
       f->interceptor.Uplink(pip, t_pip, r_est, v_est, t_s);
       f->next_uplink_s = t_s + spec_.defense.batteries[f->battery].interceptor.uplink_period_s;
     } else if (have_track) {
@@ -293,6 +410,10 @@ void EngagementManager::Step(double t_s, const std::vector<tracking::TrackView>&
     f->done = true;
     if (--engaged_[f->track_id] <= 0) engaged_.erase(f->track_id);
     f->record.intercept_time_s = f->interceptor.InterceptTime_s();
+    // The look needs a report from a later frame: this frame's sensing ran before the flight
+    // reached its end inside it (the kill truncates the trajectory only from now on).
+    double& look = look_after_s_[f->track_id];
+    look = std::max(look, t_s);
     f->record.miss_m = f->interceptor.MissDistance_m();
     f->record.threat_id = k >= 0 ? (*trajectories_)[static_cast<size_t>(k)].threat_id : "";
     FinishPath(f->interceptor, &f->record);

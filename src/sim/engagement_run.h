@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engagement/fire_control.h"
@@ -80,8 +81,31 @@ class EngagementManager {
   bool KillDrawn(const Flight& f) const;
   engagement::ThreatPrediction Predict(const tracking::Gaussian& rv, bool ballistic,
                                        double t_s) const;
+  // The track's predicted path at t_s, from the cache (see PredictionCache); *version receives
+  // the flown path's version (changes when the path is flown again).
+  const engagement::ThreatPrediction& PredictionFor(const tracking::TrackView& v, bool ballistic,
+                                                    double t_s, long* version);
   // The true threat nearest to a track's estimate (what a seeker pointed there would see).
   int NearestThreat(double t_s, const core::Vec3& r_Ecef) const;
+
+  // A track's predicted path is flown (Predict: a ballistic or glider path to the ground) at most
+  // every kRefly_s, or sooner when the track departs from it; in between, the flown path is
+  // shifted by the track's departure from it, propagated with the free-fall transition
+  // Phi = [I tau I; 0 I] (dr + dv tau at tau past the track time). Decisions and uplinks share it.
+  struct PredictionCache {
+    bool ballistic = false;
+    long version = 0;
+    double t_s = -1.0;                   // time of `current`
+    engagement::ThreatPrediction flown;  // as flown at flown.track_time_s
+    engagement::ThreatPrediction current;
+  };
+  // A window (battery, track) is computed again only when its track's path was flown again or
+  // the launch it recommended is no longer possible (see Decide).
+  struct WindowCache {
+    long version = -1;
+    double first_launch_s = 0.0;
+    engagement::EngagementWindow window;
+  };
 
   const ScenarioSpec& spec_;
   tracking::TrackingFrame frame_;
@@ -92,6 +116,18 @@ class EngagementManager {
   std::vector<double> next_launch_s_;  // per battery: launch rate
   std::vector<std::unique_ptr<Flight>> flights_;
   std::map<int, int> engaged_;  // track id -> interceptors in flight against it
+  // Track id -> the latest end (closest approach) of a shot against it: the look (Decide).
+  std::map<int, double> look_after_s_;
+  std::map<int, PredictionCache> predictions_;                  // by track id
+  std::map<std::pair<size_t, int>, WindowCache> window_cache_;  // by (battery, track id)
+  long prediction_versions_ = 0;
+  // Decide's buffers, kept to avoid allocations per decision.
+  std::vector<const tracking::TrackView*> targets_;
+  std::vector<double> values_;
+  std::vector<const engagement::ThreatPrediction*> paths_;
+  std::vector<long> versions_;
+  std::vector<engagement::Battery> batteries_;
+  std::vector<engagement::EngagementWindow> windows_;
   EngagementResult result_;
   double next_decision_s_ = 0.0;
   long shots_fired_ = 0;
