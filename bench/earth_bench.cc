@@ -20,6 +20,18 @@ void BM_Us76(benchmark::State& state) {
 }
 BENCHMARK(BM_Us76);
 
+// The density-only table of the defender's prediction models, same sweep.
+void BM_Us76Density(benchmark::State& state) {
+  Us76Density(0.0);
+  double z = 0.0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Us76Density(z));
+    z += 7919.0;
+    if (z > 1.0e6) z -= 1.0e6;
+  }
+}
+BENCHMARK(BM_Us76Density);
+
 void BM_GravityJ4(benchmark::State& state) {
   core::Vec3 r(4.1e6, -2.2e6, 3.3e6);
   for (auto _ : state) {

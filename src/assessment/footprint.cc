@@ -268,6 +268,22 @@ void AssemblePolygon(const std::vector<double>& banks, const std::vector<LatLon>
   for (const auto& kv : keyed) fp->polygon_lat_lon_rad.push_back(kv.second);
 }
 
+// The footprint of a flown fan (fp's origin set): ground tracks and ends to lat/lon, then
+// AssemblePolygon with the ranges.
+void AssembleFromFan(const std::vector<double>& banks, const std::vector<GlideRay>& rays,
+                     Footprint* fp) {
+  std::vector<LatLon> left, right;
+  if (banks.size() > 1) {
+    for (std::size_t j = 1; j < rays.front().samples.size(); ++j)
+      left.push_back(LatLonOf(rays.front().samples[j].r_Ecef));
+    for (std::size_t j = 1; j < rays.back().samples.size(); ++j)
+      right.push_back(LatLonOf(rays.back().samples[j].r_Ecef));
+  }
+  std::vector<LatLon> ends;
+  for (const GlideRay& ray : rays) ends.push_back(LatLonOf(ray.end.r_Ecef));
+  AssemblePolygon(banks, left, ends, right, /*ranges=*/true, fp);
+}
+
 }  // namespace
 
 void FootprintOptions::Validate() const {
@@ -329,19 +345,7 @@ Footprint ReachableFootprintOf(const Vec3& r_Eci, const Vec3& v_Eci,
   }
 
   const std::vector<double> banks = Banks(options);
-  const std::size_t nb = banks.size();
-  const std::vector<GlideRay> rays = FlyFan(r0, v0, banks, options);
-
-  std::vector<LatLon> left, right;
-  if (nb > 1) {
-    for (std::size_t j = 1; j < rays.front().samples.size(); ++j)
-      left.push_back(LatLonOf(rays.front().samples[j].r_Ecef));
-    for (std::size_t j = 1; j < rays.back().samples.size(); ++j)
-      right.push_back(LatLonOf(rays.back().samples[j].r_Ecef));
-  }
-  std::vector<LatLon> ends;
-  for (const GlideRay& ray : rays) ends.push_back(LatLonOf(ray.end.r_Ecef));
-  AssemblePolygon(banks, left, ends, right, /*ranges=*/true, &fp);
+  AssembleFromFan(banks, FlyFan(r0, v0, banks, options), &fp);
   return fp;
 }
 
@@ -442,7 +446,8 @@ std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian&
                                                        const tracking::TrackingFrame& frame,
                                                        double t_s, const FootprintOptions& options,
                                                        const std::vector<AssetCircle>& assets,
-                                                       int samples, std::uint64_t seed) {
+                                                       int samples, std::uint64_t seed,
+                                                       Footprint* mean_footprint) {
   if (samples <= 0) {
     throw std::invalid_argument("AssetThreatProbabilitiesLinearised: samples must be > 0");
   }
@@ -452,8 +457,17 @@ std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian&
   }
   options.Validate();
   std::vector<double> out(assets.size(), 0.0);
-  if (assets.empty()) return out;
   const Vec6 mean = rv_Eci.x.head<kN>();
+  // The exact fallback (see header), with the mean footprint if asked for.
+  auto exact = [&] {
+    if (mean_footprint) {
+      *mean_footprint = ReachableFootprintOf(mean.head<3>(), mean.tail<3>(), frame, t_s, options);
+    }
+    return assets.empty()
+               ? out
+               : AssetThreatProbabilities(rv_Eci, frame, t_s, options, assets, samples, seed);
+  };
+  if (assets.empty()) return exact();
   const Eigen::Matrix<double, kN, kN> S = CholeskyPsd(rv_Eci.P.topLeftCorner<kN, kN>());
   auto ecef = [&](const Vec6& x) {
     return std::make_pair(frame.PositionEcef(x.head<3>(), t_s),
@@ -471,10 +485,17 @@ std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian&
     *gliding = Gliding(r0, v0, options);
     if (!*gliding) return v;
     const std::vector<GlideRay> rays = FlyFan(r0, v0, banks, options);
-    if (!structure_set && nb > 1) {  // the mean fan (flown first) sets the structure
+    if (!structure_set) {  // the mean fan (flown first) sets the structure
       structure_set = true;
-      n_left = rays.front().samples.size() > 1 ? rays.front().samples.size() - 1 : 0;
-      n_right = rays.back().samples.size() > 1 ? rays.back().samples.size() - 1 : 0;
+      if (mean_footprint) {
+        *mean_footprint = Footprint{};
+        mean_footprint->origin_lat_lon_rad = LatLonOf(r0);
+        AssembleFromFan(banks, rays, mean_footprint);
+      }
+      if (nb > 1) {
+        n_left = rays.front().samples.size() > 1 ? rays.front().samples.size() - 1 : 0;
+        n_right = rays.back().samples.size() > 1 ? rays.back().samples.size() - 1 : 0;
+      }
     }
     auto track = [&](const GlideRay& ray, std::size_t j) {
       return j < ray.samples.size() ? ray.samples[j].r_Ecef : ray.end.r_Ecef;
@@ -486,18 +507,14 @@ std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian&
   };
   bool gliding = false;
   const std::vector<Vec3> v0 = vertices(mean, &gliding);
-  if (!gliding) {
-    return AssetThreatProbabilities(rv_Eci, frame, t_s, options, assets, samples, seed);
-  }
+  if (!gliding) return exact();
   const std::size_t nv = v0.size();
   // Secant slopes: each Cholesky column is a one-sigma step.
   std::vector<std::vector<Vec3>> dv(kN, std::vector<Vec3>(nv, Vec3::Zero()));
   for (int i = 0; i < kN; ++i) {
     if (S.col(i).isZero(0.0)) continue;
     const std::vector<Vec3> vi = vertices(mean + S.col(i), &gliding);
-    if (!gliding) {  // a sigma step below the terminal conditions: not linear; sample exactly
-      return AssetThreatProbabilities(rv_Eci, frame, t_s, options, assets, samples, seed);
-    }
+    if (!gliding) return exact();  // a sigma step below the terminal conditions: not linear
     for (std::size_t k = 0; k < nv; ++k) dv[i][k] = vi[k] - v0[k];
   }
   core::RandomStream rng(seed, 0, core::HashName("assets"), core::HashName("assessment.footprint"));

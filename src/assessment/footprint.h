@@ -142,12 +142,15 @@ std::vector<double> AssetThreatProbabilities(const tracking::Gaussian& rv_Eci,
 // AssetThreatProbabilities. The expansion is good while the track's spread is small against the
 // glide's scale (a 50 m/s velocity error moves a 3,000 km range by ~70 km; the second-order term
 // is < 1 km); if the mean or a one-sigma step is not gliding it falls back to
-// AssetThreatProbabilities. Agreement with it is tested (footprint_test).
+// AssetThreatProbabilities. Agreement with it is tested (footprint_test). If mean_footprint is
+// given it receives the mean's footprint, equal to ReachableFootprint(rv_Eci, frame, t_s,
+// options) (flown here anyway).
 std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian& rv_Eci,
                                                        const tracking::TrackingFrame& frame,
                                                        double t_s, const FootprintOptions& options,
                                                        const std::vector<AssetCircle>& assets,
-                                                       int samples, std::uint64_t seed);
+                                                       int samples, std::uint64_t seed,
+                                                       Footprint* mean_footprint = nullptr);
 
 // Probability that a ballistic impact (Gaussian in the East/North plane at its mean point) falls
 // within asset_radius_m of the asset: GaussianMassInCircle in that plane (the asset placed by

@@ -181,11 +181,18 @@ struct Node {
   double ln_p;
 };
 
+struct DensityNode {
+  double rho;
+  double d_ln_rho;
+};
+
 struct Tables {
   std::array<double, kLayers.size()> p_base{};  // Pa at each layer base
   std::vector<Node> upper;                      // 86 km .. 1000 km every 100 m
-  std::vector<double> lower_ln_rho;             // 0 .. 86 km every 100 m (for Us76Density)
-  double sound_speed_top = 0.0;                 // at 1000 km, held above
+  // For Us76Density: density at each node and ln(rho_{i+1} / rho_i), 0 .. 86 km (geopotential
+  // grid) and 86 .. 1000 km, every 100 m.
+  std::vector<DensityNode> lower_density, upper_density;
+  double sound_speed_top = 0.0;  // at 1000 km, held above
 };
 
 AtmosphereSample Lower(double z_m, const Tables& tab);
@@ -306,11 +313,21 @@ Tables Build() {
   // ln(rho) has a kink at each base (the lapse rate jumps) that a node must carry exactly.
   const double h_top = kR0_m * kZ7 * 1e3 / (kR0_m + kZ7 * 1e3);
   const int lower_nodes = static_cast<int>(h_top / kTableStep_m) + 2;
-  tab.lower_ln_rho.resize(lower_nodes);
+  std::vector<double> ln_rho(lower_nodes);
   for (int i = 0; i < lower_nodes; ++i) {
     const double h = i * kTableStep_m;
-    tab.lower_ln_rho[i] = std::log(Lower(kR0_m * h / (kR0_m - h), tab).density_kgpm3);
+    ln_rho[i] = std::log(Lower(kR0_m * h / (kR0_m - h), tab).density_kgpm3);
   }
+  auto nodes = [](const std::vector<double>& ln) {
+    std::vector<DensityNode> out(ln.size());
+    for (size_t i = 0; i < ln.size(); ++i)
+      out[i] = {std::exp(ln[i]), i + 1 < ln.size() ? ln[i + 1] - ln[i] : 0.0};
+    return out;
+  };
+  tab.lower_density = nodes(ln_rho);
+  ln_rho.resize(tab.upper.size());
+  for (size_t i = 0; i < tab.upper.size(); ++i) ln_rho[i] = tab.upper[i].ln_rho;
+  tab.upper_density = nodes(ln_rho);
   return tab;
 }
 
@@ -378,13 +395,14 @@ double Us76Density(double geometric_altitude_m) {
   const bool low = z_m < kZ7 * 1e3;
   // Below 86 km the grid is in geopotential altitude (see Build).
   const double u = (low ? kR0_m * z_m / (kR0_m + z_m) : z_m - kZ7 * 1e3) * (1.0 / kTableStep_m);
-  const double* nodes = low ? tab.lower_ln_rho.data() : nullptr;
-  int last = low ? static_cast<int>(tab.lower_ln_rho.size()) - 2 : kTableNodes - 2;
+  const std::vector<DensityNode>& nodes = low ? tab.lower_density : tab.upper_density;
   int i = static_cast<int>(u);
+  const int last = static_cast<int>(nodes.size()) - 2;
   if (i > last) i = last;
-  const double w = u - i;
-  if (low) return std::exp(nodes[i] + w * (nodes[i + 1] - nodes[i]));
-  return std::exp(tab.upper[i].ln_rho + w * (tab.upper[i + 1].ln_rho - tab.upper[i].ln_rho));
+  // rho_i exp(w d) with d = ln(rho_{i+1} / rho_i): |d| <= 100 m / (smallest scale height, ~5 km)
+  // = 0.02, so exp's Taylor series to the cubic term errs by < d^4 / 24 ~ 7e-9 (no libm call).
+  const double x = (u - i) * nodes[i].d_ln_rho;
+  return nodes[i].rho * (1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0))));
 }
 
 }  // namespace hyperdef::earth

@@ -23,8 +23,10 @@ struct AtmosphereSample {
 AtmosphereSample Us76(double geometric_altitude_m);
 
 // Density alone (kg/m^3), for hot loops that need nothing else (the defender's prediction models):
-// log-linear interpolation on a 100 m grid of Us76's own densities, so it agrees with
-// Us76(z).density_kgpm3 to < 1e-5 relative (tested) for about a third of the cost. Same clamping.
+// log-linear interpolation on a 100 m grid of Us76's own densities (the exponential by its cubic
+// Taylor polynomial, < 1e-8 on steps of < 0.02 in ln rho), so it agrees with
+// Us76(z).density_kgpm3 to < 1e-5 relative (tested) for a fifth of the cost (earth_bench: 3.8 ns
+// against 18 ns). Same clamping.
 double Us76Density(double geometric_altitude_m);
 
 }  // namespace hyperdef::earth

@@ -425,7 +425,6 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
       opt.lift_to_drag = ts.glider_lift_to_drag;
       opt.beta_kgpm2 = ts.glider_ballistic_coefficient_kgpm2;
       opt.step_s = 10.0;  // ray ends within 1 km of converged steps (footprint_test), 1/5 the cost
-      a.footprint = assessment::ReachableFootprint(rv, frame_, t, opt);
       std::vector<assessment::AssetCircle> circles;
       for (const AssetSpec& asset : spec_.assets)
         circles.push_back({asset.lat_rad, asset.lon_rad, asset.radius_m});
@@ -433,7 +432,7 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
                                  (static_cast<std::uint64_t>(v.id) << 32) ^
                                  static_cast<std::uint64_t>(std::llround(t * 1e3));
       const std::vector<double> p = assessment::AssetThreatProbabilitiesLinearised(
-          rv, frame_, t, opt, circles, ts.threat_samples, seed);
+          rv, frame_, t, opt, circles, ts.threat_samples, seed, &a.footprint.emplace());
       for (size_t k = 0; k < spec_.assets.size(); ++k)
         a.assets.push_back({spec_.assets[k].id, p[k]});
     }

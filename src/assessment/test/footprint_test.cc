@@ -297,8 +297,14 @@ TEST(AssetThreat, LinearisedAgreesWithExactSamplingOnTheEdges) {
         }
       }
       const std::vector<double> exact = AssetThreatProbabilities(g, frame, 0.0, opt, assets, n, 11);
+      Footprint mean;
       const std::vector<double> lin =
-          AssetThreatProbabilitiesLinearised(g, frame, 0.0, opt, assets, n, 11);
+          AssetThreatProbabilitiesLinearised(g, frame, 0.0, opt, assets, n, 11, &mean);
+      // The mean footprint it hands back is ReachableFootprint's, bit for bit.
+      EXPECT_EQ(mean.polygon_lat_lon_rad, fp.polygon_lat_lon_rad);
+      EXPECT_EQ(mean.ray_end_lat_lon_rad, fp.ray_end_lat_lon_rad);
+      EXPECT_EQ(mean.max_range_m, fp.max_range_m);
+      EXPECT_EQ(mean.min_range_m, fp.min_range_m);
       int uncertain = 0;
       for (size_t a = 0; a < assets.size(); ++a) {
         EXPECT_NEAR(lin[a], exact[a], 0.06)
