@@ -462,15 +462,11 @@ WtaProblem BuildWtaProblem(const std::vector<Battery>& batteries,
   WtaProblem problem(I, J);
   problem.doctrine = options.doctrine;
   problem.salvo_size = I > 0 ? batteries.front().salvo_size : 1;
+  problem.battery_salvo_size.resize(static_cast<std::size_t>(I));
   for (int i = 0; i < I; ++i) {
     const Battery& b = batteries[static_cast<std::size_t>(i)];
     b.Validate();
-    if (b.salvo_size != problem.salvo_size) {
-      throw std::invalid_argument("BuildWtaProblem: battery '" + b.id + "' has salvo_size " +
-                                  std::to_string(b.salvo_size) + ", expected " +
-                                  std::to_string(problem.salvo_size) +
-                                  " (WtaProblem holds one salvo size)");
-    }
+    problem.battery_salvo_size[static_cast<std::size_t>(i)] = b.salvo_size;
     problem.inventory[static_cast<std::size_t>(i)] = b.inventory;
     for (int j = 0; j < J; ++j) {
       const EngagementWindow& w = windows[static_cast<std::size_t>(i * J + j)];

@@ -215,9 +215,9 @@ int MaxEngagementsInWindow(const Battery& battery, const EngagementWindow& windo
                            const WtaBuildOptions& options);
 
 // The WTA problem for I = batteries.size() batteries and J = threat_values.size() threats, with
-// windows battery-major (windows[i * J + j]). Inventory from the batteries; salvo size from the
-// batteries, which must all have the same salvo_size (WtaProblem has one). Throws
-// std::invalid_argument on mismatched sizes, differing salvo sizes or invalid batteries.
+// windows battery-major (windows[i * J + j]). Inventory and salvo size (battery_salvo_size, may
+// differ between batteries) from the batteries. Throws std::invalid_argument on mismatched sizes
+// or invalid batteries.
 WtaProblem BuildWtaProblem(const std::vector<Battery>& batteries,
                            const std::vector<double>& threat_values,
                            const std::vector<EngagementWindow>& windows,

@@ -22,6 +22,8 @@ constexpr double kLosPlantNoise = 0.05;
 // Fraction of the stack's remaining ideal Delta-v expected as speed gain (gravity and drag losses
 // take the rest): only shapes the midcourse's predicted speed.
 constexpr double kBoostEfficiency = 0.6;
+// Floor on the burn time left in the boost steering's gain (s): bounds the gain at burnout.
+constexpr double kMinBurnGain_s = 1.0;
 // Break times closer than this are treated as reached.
 constexpr double kTimeEps = 1e-9;
 
@@ -355,7 +357,16 @@ Vec3 Interceptor::Command(double* limit) const {
                          GravityAndFrameAccel_Ecef(pip_, v_eff)) /
                         6.0;
     const Vec3 zem = ZeroEffortMiss(p, -v_eff, -g_mean, tgo);
-    a_c = ZemAccel(zem, p, tgo, spec_.navigation_ratio);
+    // Boost steering (see header): once above the turn-over altitude, the heading error is nulled
+    // by the last burnout, N' ZEM_perp / (tgo T_b) with T_b the burn left, instead of being spread
+    // over the whole flight (N' ZEM_perp / tgo^2) as if the lateral acceleration of the burn were
+    // still there in the coast. Below it the boost keeps climbing out of the dense air.
+    double tgo_gain = tgo;
+    if (!stack_done_ && CheapAltitude(r_) > spec_.boost_turn_altitude_m) {
+      const double t_burn = std::max(burnout_s_.back() - t_, kMinBurnGain_s);
+      tgo_gain = std::sqrt(tgo * std::min(t_burn, tgo));
+    }
+    a_c = ZemAccel(zem, p, tgo_gain, spec_.navigation_ratio);
   }
   if (!kv_separated_ && v_.norm() > 1.0) a_c = PerpendicularPart(a_c, v_);
   return LimitMagnitude(a_c, *limit);

@@ -8,6 +8,9 @@ namespace hyperdef::engagement {
 
 namespace {
 
+// Boost turn-over altitude that is never reached: the midcourse gain N' / tgo^2 throughout.
+constexpr double kNoBoostTurn = 1e12;
+
 double Disk(double diameter_m) { return 0.25 * core::kPi * diameter_m * diameter_m; }
 
 flight::Stage MakeStage(double wet_kg, double prop_kg, double isp_s, double burn_s,
@@ -46,13 +49,14 @@ InterceptorSpec Terminal() {
   s.uplink_period_s = 0.5;
   s.vertical_rise_s = 0.5;
   s.thrust_vector_max_rad = 0.25;
+  s.boost_turn_altitude_m = 6e3;
   s.seeker.acquisition_range_m = 15e3;
   s.seeker.field_of_view_half_angle_rad = 0.3;
   s.seeker.angle_sigma_rad = 200e-6;
   s.seeker.rate_hz = 200.0;
   s.min_intercept_altitude_m = 1e3;
   s.max_intercept_altitude_m = 30e3;
-  s.max_ground_range_m = 70e3;
+  s.max_ground_range_m = 100e3;
   s.max_flight_time_s = 150.0;
   s.min_intercept_speed_mps = 500.0;
   s.lethal_radius_m = 0.6;
@@ -89,6 +93,7 @@ InterceptorSpec GlidePhase() {
   s.uplink_period_s = 1.0;
   s.vertical_rise_s = 1.0;
   s.thrust_vector_max_rad = 0.2;
+  s.boost_turn_altitude_m = kNoBoostTurn;
   s.seeker.acquisition_range_m = 40e3;
   s.seeker.field_of_view_half_angle_rad = 0.1;
   s.seeker.angle_sigma_rad = 50e-6;
@@ -132,13 +137,14 @@ InterceptorSpec Exo() {
   s.uplink_period_s = 2.0;
   s.vertical_rise_s = 1.0;
   s.thrust_vector_max_rad = 0.2;
+  s.boost_turn_altitude_m = 0.0;
   s.seeker.acquisition_range_m = 100e3;
   s.seeker.field_of_view_half_angle_rad = 0.05;
   s.seeker.angle_sigma_rad = 50e-6;
   s.seeker.rate_hz = 100.0;
   s.min_intercept_altitude_m = 100e3;
   s.max_intercept_altitude_m = 600e3;
-  s.max_ground_range_m = 500e3;
+  s.max_ground_range_m = 1100e3;
   s.max_flight_time_s = 600.0;
   s.min_intercept_speed_mps = 2000.0;
   s.lethal_radius_m = 0.75;

@@ -52,6 +52,13 @@ struct InterceptorSpec {
   // sin(thrust_vector_max) (the axial thrust shrinks accordingly). Added by the interceptor model.
   double vertical_rise_s = 1.0;
   double thrust_vector_max_rad = 0.25;
+  // Boost steering: above this geodetic height (m) the midcourse law nulls the heading error to
+  // the PIP by the last burnout (gain N' / (tgo T_burn_left)); below it, and after burnout, the
+  // gain is N' / tgo^2. Solid motors give lateral acceleration only while they burn (thrust
+  // vectoring) and the air gives it only low down, so a heading error left at burnout of a long
+  // shot cannot be removed later. The altitude keeps an endo-atmospheric boost climbing out of the
+  // dense air first (a gravity-turn-like loft). 0: turn at the end of the vertical rise.
+  double boost_turn_altitude_m = 0.0;
   SeekerSpec seeker;
   // Envelope: intercepts are planned only inside these heights and ground ranges from the site.
   double min_intercept_altitude_m = 0.0;

@@ -93,6 +93,19 @@ void WtaProblem::Validate() const {
          std::to_string(num_pairs));
   }
   if (salvo_size < 1) fail("salvo_size must be >= 1 (got " + std::to_string(salvo_size) + ")");
+  if (!battery_salvo_size.empty()) {
+    if (battery_salvo_size.size() != static_cast<std::size_t>(num_batteries)) {
+      fail("battery_salvo_size has " + std::to_string(battery_salvo_size.size()) +
+           " entries, expected 0 or " + std::to_string(num_batteries));
+    }
+    for (int i = 0; i < num_batteries; ++i) {
+      const int k = battery_salvo_size[static_cast<std::size_t>(i)];
+      if (k < 1) {
+        fail("battery_salvo_size[" + std::to_string(i) + "] must be >= 1 (got " +
+             std::to_string(k) + ")");
+      }
+    }
+  }
   for (int j = 0; j < num_threats; ++j) {
     const double v = threat_value[static_cast<std::size_t>(j)];
     if (!std::isfinite(v) || v < 0.0) {
@@ -122,15 +135,16 @@ void WtaProblem::Validate() const {
 double EngagementKillProbability(const WtaProblem& p, int i, int j) {
   const WtaPair& pr = p.pair(i, j);
   if (!pr.feasible) return 0.0;
-  const int salvos = p.doctrine == FireDoctrine::kShootShoot ? p.salvo_size : 2 * p.salvo_size;
-  return 1.0 - std::pow(1.0 - pr.pk, salvos);
+  const int k = p.SalvoSize(i);
+  const int shots = p.doctrine == FireDoctrine::kShootShoot ? k : 2 * k;
+  return 1.0 - std::pow(1.0 - pr.pk, shots);
 }
 
 double EngagementCost(const WtaProblem& p, int i, int j) {
-  const double k = p.salvo_size;
+  const int k = p.SalvoSize(i);
   if (p.doctrine == FireDoctrine::kShootShoot) return k;
   // Second salvo fired only if the first (k shots) missed.
-  return k * (1.0 + std::pow(1.0 - p.pair(i, j).pk, p.salvo_size));
+  return k * (1.0 + std::pow(1.0 - p.pair(i, j).pk, k));
 }
 
 int EngagementUpperBound(const WtaProblem& p, int i, int j) {
@@ -142,8 +156,8 @@ int EngagementUpperBound(const WtaProblem& p, int i, int j) {
 }
 
 int WtaAllocation::MaxInterceptors(const WtaProblem& problem, int i, int j) const {
-  const int per =
-      problem.doctrine == FireDoctrine::kShootShoot ? problem.salvo_size : 2 * problem.salvo_size;
+  const int k = problem.SalvoSize(i);
+  const int per = problem.doctrine == FireDoctrine::kShootShoot ? k : 2 * k;
   return per * engagements_at(i, j);
 }
 

@@ -10,7 +10,8 @@
 //   max_engagements m_ij, the number of engagements that fit in the window given the launch rate
 //                   and the doctrine (an engagement takes one salvo slot under shoot-shoot, two
 //                   salvo slots and the look between them under shoot-look-shoot).
-// The doctrine is one per problem, with salvo size k >= 1 interceptors:
+// The doctrine is one per problem; the salvo size k_i >= 1 interceptors is one per battery (a
+// defence may mix a battery firing pairs with one firing single shots; k written for k_i below):
 //   shoot-shoot (SS): an engagement is one salvo of k interceptors fired without looking;
 //     kill probability P_ij = 1 - (1 - p_ij)^k, interceptor cost c_ij = k.
 //   shoot-look-shoot (SLS): an engagement is a salvo of k, a look (kill assessment assumed
@@ -47,12 +48,14 @@
 // "On optimum target assignments", Operations Research 7(3); Kolitz 1988, "Analysis of a maximum
 // marginal return assignment algorithm", IEEE CDC): add one engagement at a time to the feasible
 // pair with the largest gain in defended value per interceptor, V_j S_j P_ij / c_ij, while the
-// window and the inventory allow. Under shoot-shoot every c_ij = k, so this is the classical
-// largest-gain rule. Theorem (den Broeder et al.): with a single weapon type (I = 1) and equal
+// window and the inventory allow. Under shoot-shoot with one salvo size every c_ij = k, so this is
+// the classical largest-gain rule; with mixed salvo sizes it weighs a battery's salvo of k_i by
+// its k_i interceptors. Theorem (den Broeder et al.): with a single weapon type (I = 1) and equal
 // costs, each threat's value V_j (1 - Q_j^e) is concave in e (marginal returns V_j Q_j^e P_j
 // decrease geometrically), so the greedy is optimal for the separable concave resource
 // allocation, box constraints (windows) included (Fox 1966, "Discrete optimization via marginal
-// analysis", Management Science 13(3)). With several weapon types, or SLS's unequal expected costs,
+// analysis", Management Science 13(3)). With several weapon types (mixed salvo sizes included), or
+// SLS's unequal expected costs,
 // it is a heuristic; an optional local search then applies first-improvement moves until none
 // improves: move one engagement of a battery to another threat, exchange the threats of two
 // batteries' engagements (pairwise swap), greedily refill freed inventory, and under SLS drop one
@@ -81,7 +84,7 @@ struct WtaPair {
 
 struct WtaProblem {
   // Sizes the arrays for I batteries and J threats, every pair infeasible, every value and
-  // inventory zero, shoot-shoot with salvo 1.
+  // inventory zero, shoot-shoot with salvo 1 (battery_salvo_size empty).
   WtaProblem() = default;
   WtaProblem(int num_batteries, int num_threats);
 
@@ -91,20 +94,29 @@ struct WtaProblem {
   std::vector<int> inventory;        // n_i >= 0 interceptors, size I
   std::vector<WtaPair> pairs;        // size I * J, battery-major: pairs[i * J + j]
   FireDoctrine doctrine = FireDoctrine::kShootShoot;
-  int salvo_size = 1;  // k >= 1 interceptors per salvo
+  int salvo_size = 1;  // k >= 1 interceptors per salvo, for every battery unless...
+  // ...battery_salvo_size is given: k_i >= 1 per battery, size I (empty: salvo_size for all).
+  std::vector<int> battery_salvo_size;
+
+  // Salvo size k_i of battery i (battery_salvo_size[i], or salvo_size if that is empty).
+  int SalvoSize(int i) const {
+    return battery_salvo_size.empty() ? salvo_size
+                                      : battery_salvo_size[static_cast<std::size_t>(i)];
+  }
 
   WtaPair& pair(int i, int j) { return pairs[static_cast<std::size_t>(i * num_threats + j)]; }
   const WtaPair& pair(int i, int j) const {
     return pairs[static_cast<std::size_t>(i * num_threats + j)];
   }
   // Throws std::invalid_argument naming the offending field (sizes, negative or non-finite
-  // values, pk outside [0, 1], salvo_size < 1).
+  // values, pk outside [0, 1], a salvo size < 1, battery_salvo_size neither empty nor of size I).
   void Validate() const;
 };
 
-// Kill probability P_ij of one engagement under the problem's doctrine (0 if infeasible).
+// Kill probability P_ij of one engagement under the problem's doctrine and battery i's salvo size:
+// 1 - (1 - p_ij)^k_i (SS), 1 - (1 - p_ij)^(2 k_i) (SLS); 0 if infeasible.
 double EngagementKillProbability(const WtaProblem& problem, int i, int j);
-// Expected interceptors c_ij spent by one engagement: k (SS) or k (1 + (1 - p_ij)^k) (SLS).
+// Expected interceptors c_ij spent by one engagement: k_i (SS) or k_i (1 + (1 - p_ij)^k_i) (SLS).
 double EngagementCost(const WtaProblem& problem, int i, int j);
 // Largest e_ij the window and the battery's whole inventory allow on their own:
 // min(m_ij, floor(n_i / c_ij)), 0 if infeasible.
@@ -123,7 +135,7 @@ struct WtaAllocation {
   int engagements_at(int i, int j) const {
     return engagements[static_cast<std::size_t>(i * num_threats + j)];
   }
-  // Interceptors fired at most by the engagements of (i, j): k e_ij (SS), 2 k e_ij (SLS).
+  // Interceptors fired at most by the engagements of (i, j): k_i e_ij (SS), 2 k_i e_ij (SLS).
   int MaxInterceptors(const WtaProblem& problem, int i, int j) const;
 };
 

@@ -313,7 +313,24 @@ void EngagementManager::Decide(double t_s, const std::vector<tracking::TrackView
           w.earliest_launch_s > t_s + b.reaction_time_s + spec_.defense.decision_period_s)
         continue;
       const bool look = spec_.defense.doctrine == engagement::FireDoctrine::kShootLookShoot;
-      const int salvos = look ? 1 : plan.engagements_at(static_cast<int>(i), static_cast<int>(j));
+      int salvos = look ? 1 : plan.engagements_at(static_cast<int>(i), static_cast<int>(j));
+      // "Shoot now": a look is worth waiting for only if some battery could still shoot after
+      // it. The look comes at the first salvo's planned intercept plus one decision period (the
+      // next decision after a report showing the threat still flying); a battery can then launch
+      // after its reaction time, within its window, with an interceptor left. If none can, the
+      // second salvo is fired now, without looking, as shoot-shoot would.
+      if (look) {
+        const double t_look = w.intercept_time_s + spec_.defense.decision_period_s;
+        bool second_chance = false;
+        for (size_t i2 = 0; i2 < I && !second_chance; ++i2) {
+          const int left = inventory_[i2] - (i2 == i ? b.salvo_size : 0);
+          const engagement::EngagementWindow& w2 = windows[i2 * J + j];
+          second_chance =
+              left > 0 && w2.exists &&
+              w2.latest_launch_s >= t_look + spec_.defense.batteries[i2].reaction_time_s;
+        }
+        if (!second_chance) salvos = 2;
+      }
       for (int k = 0; k < salvos * b.salvo_size && inventory_[i] > 0; ++k) {
         const double launch = std::max({w.earliest_launch_s, next_launch_s_[i], t_s});
         if (launch > w.latest_launch_s) break;

@@ -834,12 +834,6 @@ void Loader::LoadDefense(const Node& n) {
       }
     }
     s.salvo_size = static_cast<int>(b.GetInt("salvo_size", 1, Check::Between(1, 8)));
-    if (!d.batteries.empty() && s.salvo_size != d.batteries.front().salvo_size) {
-      // The weapon-target assignment plans one salvo size for the whole defence (wta.h).
-      throw core::InputError(b.Get("salvo_size").where(), b.path() + ".salvo_size",
-                             fmt::format("must equal the first battery's salvo_size {} (got {})",
-                                         d.batteries.front().salvo_size, s.salvo_size));
-    }
     s.launch_interval_s = b.GetDouble("launch_interval_s", 3.0, Check::Between(0.1, 600));
     b.RejectUnknownKeys();
     d.batteries.push_back(std::move(s));

@@ -413,6 +413,7 @@ TEST(FireControl, WtaProblemRespectsInventoryAndWindows) {
   EXPECT_EQ(p.inventory, (std::vector<int>{3, 1}));
   EXPECT_EQ(p.threat_value, values);
   EXPECT_EQ(p.salvo_size, 1);
+  EXPECT_EQ(p.battery_salvo_size, (std::vector<int>{1, 1}));
   EXPECT_EQ(p.pair(0, 0).max_engagements, 6);
   EXPECT_EQ(p.pair(0, 1).max_engagements, 1);
   EXPECT_FALSE(p.pair(0, 2).feasible);
@@ -434,6 +435,37 @@ TEST(FireControl, WtaProblemRespectsInventoryAndWindows) {
   for (const WtaPair& pair : q.pairs) EXPECT_FALSE(pair.feasible);
 }
 
+// Batteries with different salvo sizes: one problem, each battery's own k_i in its windows'
+// engagement counts and in the WTA's kill probability and cost (before, BuildWtaProblem threw).
+TEST(FireControl, WtaProblemWithMixedSalvoSizes) {
+  const FlyoutTable table = ConstantSpeedTable();
+  std::vector<Battery> batteries{MakeBattery(&table), MakeBattery(&table, 31.0, 10.0)};
+  batteries[0].salvo_size = 1;
+  batteries[1].salvo_size = 2;
+  batteries[0].launch_interval_s = 2.0;
+  batteries[1].launch_interval_s = 2.0;
+  batteries[0].inventory = 4;
+  batteries[1].inventory = 4;
+  EngagementWindow w;
+  w.exists = true;
+  w.earliest_launch_s = 0.0;
+  w.latest_launch_s = 10.0;
+  w.intercept_time_s = 40.0;
+  w.predicted_pk = 0.6;
+  const WtaProblem p = BuildWtaProblem(batteries, {1.0}, {w, w});
+  EXPECT_EQ(p.battery_salvo_size, (std::vector<int>{1, 2}));
+  // D = 10 s at 2 s: single shots at 0, 2, ..., 10 -> 6; pairs start 4 s apart -> 3.
+  EXPECT_EQ(p.pair(0, 0).max_engagements, 6);
+  EXPECT_EQ(p.pair(1, 0).max_engagements, 3);
+  EXPECT_NEAR(EngagementKillProbability(p, 0, 0), 0.6, 1e-15);
+  EXPECT_NEAR(EngagementKillProbability(p, 1, 0), 1.0 - 0.4 * 0.4, 1e-15);
+  EXPECT_EQ(EngagementCost(p, 1, 0), 2.0);
+  const WtaAllocation a = SolveWtaGreedy(p);
+  EXPECT_TRUE(IsFeasibleAllocation(p, a.engagements));
+  EXPECT_EQ(a.engagements_at(0, 0), 4);  // every interceptor is worth firing at the one threat
+  EXPECT_EQ(a.engagements_at(1, 0), 2);
+}
+
 TEST(FireControl, RejectsBadInput) {
   const FlyoutTable table = ConstantSpeedTable();
   Battery b = MakeBattery(&table);
@@ -452,10 +484,6 @@ TEST(FireControl, RejectsBadInput) {
   FireControlOptions o;
   o.min_pk = 1.5;
   EXPECT_THROW(ComputeWindow(b, threat, 0.0, o), std::invalid_argument);
-  std::vector<Battery> two{b, b};
-  two[1].salvo_size = 2;
-  EXPECT_THROW(BuildWtaProblem(two, {1.0}, std::vector<EngagementWindow>(2)),
-               std::invalid_argument);
   EXPECT_THROW(BuildWtaProblem({b}, {1.0, 2.0}, std::vector<EngagementWindow>(1)),
                std::invalid_argument);
 }

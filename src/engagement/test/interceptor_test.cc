@@ -409,10 +409,32 @@ TEST(Interceptor, FlyToPointReachabilityAndEnvelope) {
   // Outside the envelope: too high, too far.
   EXPECT_FALSE(FlyToPoint(t, kSite, PointNorth(30e3, 60e3)).reachable);
   EXPECT_FALSE(FlyToPoint(t, kSite, PointNorth(300e3, 15e3)).reachable);
-  // Inside the nominal limits but out of energy: 60 km at 5 km altitude in dense air.
-  EXPECT_FALSE(FlyToPoint(t, kSite, PointNorth(60e3, 5e3)).reachable);
+  // Inside the nominal limits but out of energy: 90 km at 5 km altitude in dense air.
+  EXPECT_FALSE(FlyToPoint(t, kSite, PointNorth(90e3, 5e3)).reachable);
   // Exo class refuses endo points (below its 100 km floor).
   EXPECT_FALSE(FlyToPoint(Preset("exo"), kSite, PointNorth(100e3, 50e3)).reachable);
+}
+
+// The boost steering (InterceptorSpec::boost_turn_altitude_m): a solid motor turns the
+// interceptor only while it burns (thrust vectoring) or low in the air, so the heading error to
+// the PIP must be gone by burnout. With the whole-flight gain N' / tgo^2 (the law before), a long
+// shot leaves the boost too steep and passes far above the point: the terminal class at 90 km
+// (25 km altitude) overflies it by ~15 km and the exo class at 1,000 km (200 km altitude) never
+// closes. With the turn, both are reached (reach before: 70 km and 500 km; docs/engagement.md).
+TEST(Interceptor, BoostSteeringExtendsTheReach) {
+  struct Shot {
+    const char* preset;
+    double range_m, alt_m;
+  };
+  for (const Shot& c : {Shot{"terminal", 90e3, 25e3}, Shot{"exo", 1000e3, 200e3}}) {
+    InterceptorSpec s = Preset(c.preset);
+    const FlyoutPoint with = FlyToPoint(s, kSite, PointNorth(c.range_m, c.alt_m));
+    EXPECT_TRUE(with.reachable) << c.preset;
+    EXPECT_LT(with.miss_m, 1.0) << c.preset;  // guidance to a fixed point converges
+    EXPECT_GT(with.speed_mps, s.min_intercept_speed_mps) << c.preset;
+    s.boost_turn_altitude_m = 1e12;  // never turns: the old law
+    EXPECT_FALSE(FlyToPoint(s, kSite, PointNorth(c.range_m, c.alt_m)).reachable) << c.preset;
+  }
 }
 
 TEST(FlyoutTable, BilinearInterpolation) {
@@ -443,9 +465,9 @@ TEST(FlyoutTable, BilinearInterpolation) {
 
 TEST(FlyoutTable, BuiltFromFlyToPoint) {
   const InterceptorSpec s = Preset("terminal");
-  const FlyoutTable t = MakeFlyoutTable(s, {0.0, 30e3, 60e3, 90e3}, {0.0, 15e3, 25e3, 40e3});
+  const FlyoutTable t = MakeFlyoutTable(s, {0.0, 30e3, 60e3, 120e3}, {0.0, 15e3, 25e3, 40e3});
   ASSERT_EQ(t.times_s.size(), 16u);
-  // Nodes outside the envelope are NaN without flying (90 km > 70 km; 0 < 1 km; 40 > 30 km).
+  // Nodes outside the envelope are NaN without flying (120 km > 100 km; 0 < 1 km; 40 > 30 km).
   EXPECT_TRUE(std::isnan(t.TimeAt(3, 1)));
   EXPECT_TRUE(std::isnan(t.TimeAt(1, 0)));
   EXPECT_TRUE(std::isnan(t.TimeAt(1, 3)));

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sim/run.h"
 
@@ -33,6 +34,20 @@ TEST(EngagementRun, RegionalShotsHitAndKilledTracksAreNotReengaged) {
       EXPECT_LT(s.miss_m, 5.0) << s.battery_id << " " << s.threat_id;
     }
   }
+  // "Shoot now" under shoot-look-shoot: bm-2 is engaged by the GPI ship late in its flight;
+  // terminal-b's window closes (~1302 s) before the GPI shot's planned intercept (~1310 s) plus
+  // the look, so no battery could shoot after a look and the second salvo goes at once: two GPI
+  // interceptors against bm-2, both launched before the first one's intercept. Before the rule,
+  // one interceptor and a look that led nowhere.
+  // (A salvo-mate of a kill homes on nothing: it is found by the track, not the threat.)
+  int bm2_track = -1;
+  for (const ShotRecord& s : e.shots)
+    if (s.threat_id == "bm-2" && s.battery_id == "gpi-ship") bm2_track = s.track_id;
+  std::vector<const ShotRecord*> at_bm2;
+  for (const ShotRecord& s : e.shots)
+    if (s.track_id == bm2_track && s.battery_id == "gpi-ship") at_bm2.push_back(&s);
+  ASSERT_GE(at_bm2.size(), 2u);
+  EXPECT_LT(at_bm2[1]->launch_time_s, at_bm2[0]->intercept_time_s);
   // No interceptor launched at a track after a kill on it (the coasting track gets no report
   // after the intercept, so the look never clears it).
   for (const ShotRecord& s : e.shots) {
