@@ -8,7 +8,8 @@
 // 10 s; scoring against truth at the end.
 //
 // Counters: frames, tracks_initiated, confirmed (tracks), measurements (detections given to the
-// tracker, warning and cued), real_time_factor = 1,800 s / the iteration's wall time.
+// tracker, warning and cued), rows (track output rows, one per live track per output time),
+// real_time_factor = 1,800 s / the iteration's wall time.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -52,6 +53,7 @@ void BM_TrackRaid(benchmark::State& state) {
     state.counters["tracks_initiated"] = static_cast<double>(r.tracks_initiated);
     state.counters["confirmed"] = static_cast<double>(r.metrics.confirmed_tracks);
     state.counters["measurements"] = static_cast<double>(sensing.detections.size());
+    state.counters["rows"] = static_cast<double>(r.rows.size());
   }
   state.counters["real_time_factor"] = spec.duration_s / seconds;
 }

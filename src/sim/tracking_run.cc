@@ -458,13 +458,11 @@ void TrackingLoop::Score(TrackingResult* result) const {
   // Truth at the output times, in the tracking frame.
   std::vector<tracking::TruthPoint> truth;
   std::vector<double> times;
-  for (const TrackRow& r : result->rows)
-    if (times.empty() || times.back() != r.t_s) times.push_back(r.t_s);
   {
     const long n = static_cast<long>(std::floor(spec_.duration_s / spec_.outputs.step_s + 1e-9));
-    times.clear();
     for (long k = 0; k <= n; ++k) times.push_back(static_cast<double>(k) * spec_.outputs.step_s);
   }
+  truth.reserve(times.size() * trajectories_.size());
   for (double t : times) {
     for (size_t k = 0; k < trajectories_.size(); ++k) {
       flight::State x;
@@ -487,6 +485,7 @@ void TrackingLoop::Score(TrackingResult* result) const {
   }
   // Track points and the measurement origins of their updates.
   std::vector<tracking::TrackPoint> points;
+  points.reserve(result->rows.size());
   for (const TrackRow& r : result->rows) {
     tracking::TrackPoint p;
     p.t_s = r.t_s;
@@ -499,6 +498,7 @@ void TrackingLoop::Score(TrackingResult* result) const {
     points.push_back(std::move(p));
   }
   std::vector<tracking::TrackHistoryEntry> history;
+  history.reserve(result->updates.size());
   for (const tracking::TrackUpdateLog& u : result->updates) {
     tracking::TrackHistoryEntry h;
     h.track_id = u.track_id;
@@ -564,8 +564,8 @@ void TrackingLoop::Score(TrackingResult* result) const {
     const std::vector<Vec3>& x = xs[t];
     const std::vector<Vec3>& y = ys[t];
     if (x.empty() && y.empty()) continue;
-    const double ospa = tracking::Ospa(x, y, 10e3, 2.0);
     const tracking::GospaResult g = tracking::Gospa(x, y, 10e3, 2.0);
+    const double ospa = tracking::OspaFromGospa(g, 10e3, 2.0);  // the same assignment
     result->set_metrics.push_back({t, ospa, g.distance, std::sqrt(g.localisation),
                                    static_cast<double>(g.num_missed),
                                    static_cast<double>(g.num_false)});

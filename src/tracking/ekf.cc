@@ -9,6 +9,191 @@
 
 namespace hyperdef::tracking {
 
+namespace {
+
+// Fixed-size kernels. The production models have 6, 7 or 9 states and the measurements 2, 3 or 4
+// components; with those sizes known at compile time Eigen unrolls and vectorises the products,
+// which the fixed-capacity dynamic-size types of types.h cannot. Other sizes (test models) take
+// the generic dynamic-size path of the same algebra.
+//
+// Every measurement model's H is zero beyond the first six columns (types.h), and those of a
+// line of sight, a position fix and a radar plot without range rate beyond the first three: C is
+// the number of leading columns that can be non-zero, and the products skip the known zeros.
+// With D = -K H (non-zero in its first C columns only), the Joseph form's
+// (I - K H) P (I - K H)' is formed as A = P + D P[0:C, :] (= (I - K H) P) and A + A[:, 0:C] D'
+// (= A (I - K H)'): the same sum of products with the structural zeros left out.
+template <int N, int M, int C>
+struct Fixed {
+  using Mn = Eigen::Matrix<double, N, N>;
+  using Vm = Eigen::Matrix<double, M, 1>;
+  using Mm = Eigen::Matrix<double, M, M>;
+  using Hc = Eigen::Matrix<double, M, C>;
+  using Km = Eigen::Matrix<double, N, M>;
+
+  // Cholesky factor L (lower) of a small SPD matrix, unrolled for M <= 4; false when S is not
+  // positive definite (or not finite).
+  static bool Cholesky(const Mm& S, Mm* L) {
+    L->setZero();
+    for (int j = 0; j < M; ++j) {
+      double d = S(j, j);
+      for (int k = 0; k < j; ++k) d -= (*L)(j, k) * (*L)(j, k);
+      if (!(d > 0.0) || !std::isfinite(d)) return false;
+      const double ljj = std::sqrt(d);
+      (*L)(j, j) = ljj;
+      for (int i = j + 1; i < M; ++i) {
+        double a = S(i, j);
+        for (int k = 0; k < j; ++k) a -= (*L)(i, k) * (*L)(j, k);
+        (*L)(i, j) = a / ljj;
+      }
+    }
+    return true;
+  }
+  // Solves L L' X = B in place (B: M rows, any columns).
+  template <typename Mat>
+  static void CholeskySolve(const Mm& L, Mat* B) {
+    for (int c = 0; c < B->cols(); ++c) {
+      for (int i = 0; i < M; ++i) {
+        double a = (*B)(i, c);
+        for (int k = 0; k < i; ++k) a -= L(i, k) * (*B)(k, c);
+        (*B)(i, c) = a / L(i, i);
+      }
+      for (int i = M - 1; i >= 0; --i) {
+        double a = (*B)(i, c);
+        for (int k = i + 1; k < M; ++k) a -= L(k, i) * (*B)(k, c);
+        (*B)(i, c) = a / L(i, i);
+      }
+    }
+  }
+
+  // nis and log N(nu; 0, S) from the Cholesky factor L of S (detail::GaussianScore's formula;
+  // the log-determinant as one log of the factor's diagonal product, which cannot under- or
+  // overflow for M <= 4 and any physical S).
+  static void Score(bool ok, const Mm& L, const Vm& nu, double* nis, double* log_l) {
+    if (!ok || !nu.allFinite()) {
+      *nis = std::numeric_limits<double>::infinity();
+      *log_l = -std::numeric_limits<double>::infinity();
+      return;
+    }
+    Vm w = nu;  // L w = nu
+    for (int i = 0; i < M; ++i) {
+      for (int k = 0; k < i; ++k) w(i) -= L(i, k) * w(k);
+      w(i) /= L(i, i);
+    }
+    const double log_det = 2.0 * std::log(L.diagonal().prod());
+    *nis = w.squaredNorm();
+    *log_l = -0.5 * (*nis + log_det + static_cast<double>(M) * std::log(2.0 * core::kPi));
+  }
+
+  // EkfFilter::Linearise's algebra (ekf.h) on fixed-size copies; fills inn and returns whether S
+  // is positive definite (its factor in *L).
+  static bool Innovate(const Mn& P, const Hc& H, const Vm& nu, const Mm& R, Innovation* inn,
+                       Km* Pxz, Mm* L) {
+    *Pxz = P.template leftCols<C>() * H.transpose();
+    Mm S = H * Pxz->template topRows<C>() + R;
+    S = (0.5 * (S + S.transpose())).eval();
+    const bool ok = Cholesky(S, L);
+    inn->nu = nu;
+    inn->S = S;
+    inn->Pxz = *Pxz;
+    Score(ok, *L, nu, &inn->nis, &inn->log_likelihood);
+    return ok;
+  }
+
+  static Innovation Linearise(const StateMatrix& P, const MeasJacobian& H, const MeasVector& nu,
+                              const MeasMatrix& R) {
+    Innovation inn;
+    Km Pxz;
+    Mm L;
+    Innovate(Mn(P), Hc(H.leftCols(C)), Vm(nu), Mm(R), &inn, &Pxz, &L);
+    return inn;
+  }
+
+  // The Joseph-form update (ekf.h) of (x, P) in place; one Cholesky factor of S serves the score
+  // and the gain.
+  // `known`, when not null, is this very linearisation already formed (by Innovate at the same
+  // state): its S and Pxz are used as they are.
+  static Innovation Update(const MeasJacobian& H_d, const MeasVector& nu_d, const Measurement& m,
+                           const Innovation* known, StateVector* x, StateMatrix* P_d) {
+    Innovation inn;
+    const Mn P = *P_d;
+    const Hc H = H_d.leftCols(C);
+    const Vm nu = nu_d;
+    const Mm R = m.R;
+    Km Pxz;
+    Mm L;
+    bool ok;
+    if (known != nullptr) {
+      inn = *known;
+      Pxz = known->Pxz;
+      ok = Cholesky(Mm(known->S), &L);
+    } else {
+      ok = Innovate(P, H, nu, R, &inn, &Pxz, &L);
+    }
+    if (!ok) {
+      detail::FailInnovation("EKF", m.kind, "innovation covariance S is not positive definite");
+    }
+    // K = Pxz S^-1, solved as K' = S^-1 Pxz'.
+    Eigen::Matrix<double, M, N> Kt = Pxz.transpose();
+    CholeskySolve(L, &Kt);
+    const Km K = Kt.transpose();
+    *x += K * nu;
+    const Eigen::Matrix<double, N, C> D = -K * H;
+    const Mn A = P + D * P.template topRows<C>();
+    Mn Pn = A + A.template leftCols<C>() * D.transpose() + K * R * Kt;
+    Pn = (0.5 * (Pn + Pn.transpose())).eval();
+    *P_d = Pn;
+    return inn;
+  }
+
+  // P = F P F' + Q, symmetrised.
+  static void Propagate(const StateMatrix& F_d, const StateMatrix& Q, StateMatrix* P_d) {
+    const Mn F = F_d;
+    Mn P = F * Mn(*P_d) * F.transpose() + Mn(Q);
+    P = (0.5 * (P + P.transpose())).eval();
+    *P_d = P;
+  }
+};
+
+// Calls f(Fixed<nx, nz, C>{}) and returns true when (nx, nz) is a production size, with C = 3
+// when H is zero beyond its first three columns and C = nx otherwise; false (f not called) for
+// any other size.
+template <int N, int M, typename F>
+void DispatchColumns(const MeasJacobian& H, F&& f) {
+  if (H.template block<M, N - 3>(0, 3).isZero(0.0)) return f(Fixed<N, M, 3>{});
+  f(Fixed<N, M, N>{});
+}
+template <int N, typename F>
+bool DispatchMeas(const MeasJacobian& H, F&& f) {
+  switch (H.rows()) {
+    case 2:
+      DispatchColumns<N, 2>(H, f);
+      return true;
+    case 3:
+      DispatchColumns<N, 3>(H, f);
+      return true;
+    case 4:
+      DispatchColumns<N, 4>(H, f);
+      return true;
+    default:
+      return false;
+  }
+}
+template <typename F>
+bool DispatchSizes(const MeasJacobian& H, F&& f) {
+  switch (H.cols()) {
+    case 6:
+      return DispatchMeas<6>(H, f);
+    case 7:
+      return DispatchMeas<7>(H, f);
+    case 9:
+      return DispatchMeas<9>(H, f);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 namespace detail {
 
 bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, double* log_likelihood) {
@@ -93,6 +278,7 @@ void EkfFilter::SetState(const Gaussian& g) {
   HYPERDEF_ASSERT(g.x.size() == model_->Dim());
   HYPERDEF_ASSERT(g.P.rows() == g.x.size() && g.P.cols() == g.x.size());
   state_ = g;
+  ++state_version_;
 }
 
 std::unique_ptr<TrackFilter> EkfFilter::Clone() const { return std::make_unique<EkfFilter>(*this); }
@@ -101,19 +287,33 @@ void EkfFilter::Predict(double t_s) {
   const double dt = t_s - state_.t_s;
   if (dt == 0.0) return;
   HYPERDEF_ASSERT(dt > 0.0);
-  const StateMatrix F = model_->Jacobian(state_.x, state_.t_s, dt);
+  ++state_version_;
+  StateMatrix F;
   const StateMatrix Q = model_->ProcessNoise(state_.x, state_.t_s, dt);
-  state_.x = model_->Predict(state_.x, state_.t_s, dt);
+  state_.x = model_->PredictWithJacobian(state_.x, state_.t_s, dt, &F);
+  state_.t_s = t_s;
+  switch (state_.x.size()) {
+    case 6:
+      return Fixed<6, 2, 6>::Propagate(F, Q, &state_.P);
+    case 7:
+      return Fixed<7, 2, 7>::Propagate(F, Q, &state_.P);
+    case 9:
+      return Fixed<9, 2, 9>::Propagate(F, Q, &state_.P);
+    default:
+      break;
+  }
   state_.P = F * state_.P * F.transpose() + Q;
   detail::Symmetrise(&state_.P);
-  state_.t_s = t_s;
 }
 
 Innovation EkfFilter::Linearise(const Measurement& m, MeasJacobian* H) const {
   const MeasurementModel& h = model_for_(m.kind);
-  Innovation inn;
   *H = h.Jacobian(state_.x, m);
+  Innovation inn;
   inn.nu = h.Residual(m.z, h.Predict(state_.x, m));
+  const bool fixed =
+      DispatchSizes(*H, [&](auto k) { inn = decltype(k)::Linearise(state_.P, *H, inn.nu, m.R); });
+  if (fixed) return inn;
   inn.Pxz = state_.P * H->transpose();
   inn.S = *H * inn.Pxz + m.R;
   const MeasMatrix St = inn.S.transpose();
@@ -123,24 +323,52 @@ Innovation EkfFilter::Linearise(const Measurement& m, MeasJacobian* H) const {
 }
 
 Innovation EkfFilter::Innovate(const Measurement& m) const {
-  MeasJacobian H;
-  return Linearise(m, &H);
+  last_.inn = Linearise(m, &last_.H);
+  last_.m = &m;
+  last_.t_s = m.t_s;
+  last_.z = m.z;
+  last_.state_version = state_version_;
+  return last_.inn;
 }
 
 Innovation EkfFilter::UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const {
+  // Linearised at *x, *P: the filter's state, or a PDA copy of it. The state's own last
+  // Innovate() of this measurement is that linearisation already.
+  const bool known = x == &state_.x && P == &state_.P && last_.m == &m &&
+                     last_.state_version == state_version_ && last_.t_s == m.t_s &&
+                     last_.z.size() == m.z.size() && last_.z == m.z;
   MeasJacobian H;
-  Innovation inn = Linearise(m, &H);
-  const Eigen::LLT<MeasMatrix> llt(inn.S);
-  if (llt.info() != Eigen::Success) {
-    detail::FailInnovation("EKF", m.kind, "innovation covariance S is not positive definite");
+  MeasVector nu;
+  if (known) {
+    H = last_.H;
+    nu = last_.inn.nu;
+  } else {
+    const MeasurementModel& h = model_for_(m.kind);
+    H = h.Jacobian(*x, m);
+    nu = h.Residual(m.z, h.Predict(*x, m));
   }
-  // K = Pxz S^-1, solved as K' = S^-1 Pxz'.
-  const GainMatrix K = llt.solve(inn.Pxz.transpose()).transpose();
-  *x += K * inn.nu;
-  StateMatrix IKH = -K * H;
-  IKH.diagonal().array() += 1.0;
-  *P = IKH * *P * IKH.transpose() + K * m.R * K.transpose();
-  detail::Symmetrise(P);
+  Innovation inn;
+  const bool fixed = DispatchSizes(
+      H, [&](auto k) { inn = decltype(k)::Update(H, nu, m, known ? &last_.inn : nullptr, x, P); });
+  if (!fixed) {
+    inn.nu = nu;
+    inn.Pxz = *P * H.transpose();
+    inn.S = H * inn.Pxz + m.R;
+    const MeasMatrix St = inn.S.transpose();
+    inn.S = 0.5 * (inn.S + St);
+    detail::GaussianScore(inn.nu, inn.S, &inn.nis, &inn.log_likelihood);
+    const Eigen::LLT<MeasMatrix> llt(inn.S);
+    if (llt.info() != Eigen::Success) {
+      detail::FailInnovation("EKF", m.kind, "innovation covariance S is not positive definite");
+    }
+    // K = Pxz S^-1, solved as K' = S^-1 Pxz'.
+    const GainMatrix K = llt.solve(inn.Pxz.transpose()).transpose();
+    *x += K * inn.nu;
+    StateMatrix IKH = -K * H;
+    IKH.diagonal().array() += 1.0;
+    *P = IKH * *P * IKH.transpose() + K * m.R * K.transpose();
+    detail::Symmetrise(P);
+  }
   if (!x->allFinite() || !P->allFinite()) {
     detail::FailInnovation("EKF", m.kind, "update produced a non-finite state");
   }
@@ -148,6 +376,10 @@ Innovation EkfFilter::UpdateInPlace(const Measurement& m, StateVector* x, StateM
 }
 
 Innovation EkfFilter::Correct(const Measurement& m) {
+  struct Bump {  // the state changes, even when the update throws half-way
+    unsigned long& version;
+    ~Bump() { ++version; }
+  } bump{state_version_};
   return UpdateInPlace(m, &state_.x, &state_.P);
 }
 

@@ -78,6 +78,10 @@ class EkfFilter final : public GaussianFilter {
 
   std::unique_ptr<TrackFilter> Clone() const override;
   void Predict(double t_s) override;
+  // Remembers its last linearisation (H and the innovation), which Correct() with the same
+  // measurement and an unchanged state reuses instead of linearising again (gating innovates the
+  // pair the association then applies). Hence not safe to call on one filter from two threads
+  // at once (nothing does: a filter belongs to one track of one tracker).
   Innovation Innovate(const Measurement& m) const override;
   Innovation Correct(const Measurement& m) override;
 
@@ -94,6 +98,18 @@ class EkfFilter final : public GaussianFilter {
   std::shared_ptr<const MotionModel> model_;
   Gaussian state_;
   MeasurementModelFor model_for_;
+  // The last Innovate()'s linearisation, valid while the state is unchanged (state_version_) for
+  // the same measurement (its address, time and z).
+  struct LastInnovation {
+    const Measurement* m = nullptr;
+    double t_s = 0.0;
+    MeasVector z;
+    unsigned long state_version = 0;
+    MeasJacobian H;
+    Innovation inn;
+  };
+  mutable LastInnovation last_;
+  unsigned long state_version_ = 1;  // bumped by every change of state_
 };
 
 // An EKF on `model`, started from a 6-state (r, v) Gaussian extended by model->Initialise().

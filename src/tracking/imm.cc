@@ -82,56 +82,82 @@ ImmFilter::ImmFilter(const ImmFilter& other)
 
 std::unique_ptr<TrackFilter> ImmFilter::Clone() const { return std::make_unique<ImmFilter>(*this); }
 
+// The mixed prior of mode j (imm.h, step 1) in j's state space of fixed dimension N; w[i] are the
+// mixing weights mu_{i|j}; shares[i] whether mode i carries j's extra states.
+template <int N>
+void MixInto(const std::array<const Gaussian*, kMaxModes>& states, int r, int j,
+             const std::array<double, kMaxModes>& w, const std::array<bool, kMaxModes>& shares,
+             Gaussian* out) {
+  using V = Eigen::Matrix<double, N, 1>;
+  using M = Eigen::Matrix<double, N, N>;
+  constexpr int ne = N - 6;
+  const Gaussian& gj = *states[j];
+  std::array<V, kMaxModes> xi;  // mode i seen in j's state space
+  V x0 = V::Zero();
+  for (int i = 0; i < r; ++i) {
+    if (w[i] == 0.0) continue;
+    const Gaussian& gi = *states[i];
+    if (shares[i]) {
+      xi[i] = gi.x;
+    } else {
+      xi[i].template head<6>() = gi.x.head<6>();
+      if constexpr (ne > 0) xi[i].template tail<ne>() = gj.x.template tail<ne>();
+    }
+    x0 += w[i] * xi[i];
+  }
+  M P0 = M::Zero();
+  for (int i = 0; i < r; ++i) {
+    if (w[i] == 0.0) continue;
+    const Gaussian& gi = *states[i];
+    const V d = xi[i] - x0;
+    if (shares[i]) {
+      P0 += w[i] * (M(gi.P) + d * d.transpose());
+    } else {
+      P0.template topLeftCorner<6, 6>() += w[i] * gi.P.topLeftCorner<6, 6>();
+      if constexpr (ne > 0)
+        P0.template bottomRightCorner<ne, ne>() += w[i] * gj.P.template bottomRightCorner<ne, ne>();
+      P0 += w[i] * d * d.transpose();
+    }
+  }
+  out->x = x0;
+  out->P = 0.5 * (P0 + P0.transpose());
+  out->t_s = gj.t_s;
+}
+
 void ImmFilter::Mix() {
   const int r = ModeCount();
   const ModeVector c = transition_.transpose() * mu_;  // c_j = sum_i p_ij mu_i
+  std::array<const Gaussian*, kMaxModes> states{};
+  for (int i = 0; i < r; ++i) states[i] = &modes_[i]->State();
   std::array<Gaussian, kMaxModes> mixed;
   for (int j = 0; j < r; ++j) {
-    const Gaussian& gj = modes_[j]->State();
+    const Gaussian& gj = *states[j];
     mixed[j] = gj;
     if (c(j) <= 0.0) continue;  // unreachable mode: nothing to mix into it
     const int nj = static_cast<int>(gj.x.size());
-    const int ne = nj - 6;
-    // Mode i seen in mode j's state space (see imm.h).
-    auto shares = [&](int i) {
-      return i == j || (groups_[i] == groups_[j] && modes_[i]->State().x.size() == nj);
-    };
-    auto augmented_mean = [&](int i, StateVector* x) {
-      const Gaussian& gi = modes_[i]->State();
-      if (shares(i)) {
-        *x = gi.x;
-      } else {
-        x->resize(nj);
-        x->head(6) = gi.x.head(6);
-        if (ne > 0) x->tail(ne) = gj.x.tail(ne);
-      }
-    };
-    StateVector x0 = StateVector::Zero(nj);
-    StateVector xi;
+    std::array<double, kMaxModes> w{};
+    std::array<bool, kMaxModes> shares{};
     for (int i = 0; i < r; ++i) {
-      const double w = transition_(i, j) * mu_(i) / c(j);
-      if (w == 0.0) continue;
-      augmented_mean(i, &xi);
-      x0 += w * xi;
+      w[i] = transition_(i, j) * mu_(i) / c(j);
+      // Mode i seen in mode j's state space (see imm.h).
+      shares[i] = i == j || (groups_[i] == groups_[j] && states[i]->x.size() == nj);
     }
-    StateMatrix P0 = StateMatrix::Zero(nj, nj);
-    for (int i = 0; i < r; ++i) {
-      const double w = transition_(i, j) * mu_(i) / c(j);
-      if (w == 0.0) continue;
-      const Gaussian& gi = modes_[i]->State();
-      augmented_mean(i, &xi);
-      const StateVector d = xi - x0;
-      if (shares(i)) {
-        P0 += w * (gi.P + d * d.transpose());
-      } else {
-        P0.topLeftCorner(6, 6) += w * gi.P.topLeftCorner(6, 6);
-        if (ne > 0) P0.bottomRightCorner(ne, ne) += w * gj.P.bottomRightCorner(ne, ne);
-        P0 += w * d * d.transpose();
-      }
+    switch (nj) {
+      case 6:
+        MixInto<6>(states, r, j, w, shares, &mixed[j]);
+        continue;
+      case 7:
+        MixInto<7>(states, r, j, w, shares, &mixed[j]);
+        continue;
+      case 8:
+        MixInto<8>(states, r, j, w, shares, &mixed[j]);
+        continue;
+      case 9:
+        MixInto<9>(states, r, j, w, shares, &mixed[j]);
+        continue;
+      default:
+        HYPERDEF_ASSERT(false && "IMM mode state dimension must be 6..9");
     }
-    detail::Symmetrise(&P0);
-    mixed[j].x = x0;
-    mixed[j].P = P0;
   }
   for (int j = 0; j < r; ++j) modes_[j]->SetState(mixed[j]);
   mu_ = c / c.sum();
@@ -244,18 +270,21 @@ void ImmFilter::UpdatePda(const std::vector<const Measurement*>& ms,
 }
 
 Gaussian ImmFilter::Estimate() const {
+  using V6 = Eigen::Matrix<double, 6, 1>;
+  using M6 = Eigen::Matrix<double, 6, 6>;
   const int r = ModeCount();
-  Gaussian e;
-  e.t_s = Time();
-  e.x = StateVector::Zero(6);
-  for (int j = 0; j < r; ++j) e.x += mu_(j) * modes_[j]->State().x.head(6);
-  e.P = StateMatrix::Zero(6, 6);
+  V6 x = V6::Zero();
+  for (int j = 0; j < r; ++j) x += mu_(j) * modes_[j]->State().x.head<6>();
+  M6 P = M6::Zero();
   for (int j = 0; j < r; ++j) {
     const Gaussian& g = modes_[j]->State();
-    const StateVector d = g.x.head(6) - e.x;
-    e.P += mu_(j) * (g.P.topLeftCorner(6, 6) + d * d.transpose());
+    const V6 d = g.x.head<6>() - x;
+    P += mu_(j) * (g.P.topLeftCorner<6, 6>() + d * d.transpose());
   }
-  detail::Symmetrise(&e.P);
+  Gaussian e;
+  e.t_s = Time();
+  e.x = x;
+  e.P = 0.5 * (P + P.transpose());
   return e;
 }
 

@@ -219,6 +219,17 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
                      [](const TrackPoint* a, const TrackPoint* b) { return a->t_s < b->t_s; });
   }
   const TrackTimeIndex index(tracks, tol);
+  // The only rows that can follow a truth: confirmed and scored to it. Grouped by truth id, in
+  // time order, so that a truth point looks at its own candidates only (not at every row of its
+  // time with a string comparison each).
+  std::unordered_map<std::string, std::vector<const TrackPoint*>> candidates;
+  for (const TrackPoint& p : tracks)
+    if (p.confirmed) candidates[p.scored_truth_id].push_back(&p);
+  for (auto& [id, rows] : candidates) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const TrackPoint* a, const TrackPoint* b) { return a->t_s < b->t_s; });
+  }
+  static const std::vector<const TrackPoint*> kNoRows;
 
   // Truth rows grouped by id, in order of first appearance.
   std::vector<std::string> truth_ids;
@@ -259,13 +270,19 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
     bool have_last = false;
     int last_track = 0;  // the last following track, across gaps (if have_last)
 
+    const auto cand_it = candidates.find(id);
+    const std::vector<const TrackPoint*>& cand =
+        cand_it == candidates.end() ? kNoRows : cand_it->second;
     for (const TruthPoint* tp : rows) {
-      // The following track: confirmed, scored to this truth, earliest birth, then smaller id.
+      // The following track: confirmed, scored to this truth, earliest birth, then smaller id;
+      // among the candidate rows within tol of the truth time.
       const TrackPoint* follow = nullptr;
-      const auto [first, last] = index.At(tp->t_s);
-      for (std::size_t k = first; k < last; ++k) {
-        const TrackPoint& row = index.Row(k);
-        if (!row.confirmed || row.scored_truth_id != id) continue;
+      const auto lo = std::lower_bound(cand.begin(), cand.end(), tp->t_s - tol,
+                                       [](const TrackPoint* r, double t) { return r->t_s < t; });
+      const auto hi = std::upper_bound(lo, cand.end(), tp->t_s + tol,
+                                       [](double t, const TrackPoint* r) { return t < r->t_s; });
+      for (auto c = lo; c != hi; ++c) {
+        const TrackPoint& row = **c;
         if (follow == nullptr) {
           follow = &row;
           continue;
@@ -290,6 +307,7 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
       // An ID swap: the following track changes while the previous one is still in the table.
       if (!have_last || follow->track_id != last_track) {
         if (have_last) {
+          const auto [first, last] = index.At(tp->t_s);
           bool old_lives = false;
           for (std::size_t k = first; k < last && !old_lives; ++k) {
             old_lives = index.Row(k).track_id == last_track;

@@ -592,6 +592,22 @@ StateMatrix Ballistic::Jacobian(const StateVector& x, double, double dt_s) const
   return phi;
 }
 
+StateVector Ballistic::PredictWithJacobian(const StateVector& x, double, double dt_s,
+                                           StateMatrix* F) const {
+  HYPERDEF_ASSERT(x.size() == 7);
+  if (dt_s == 0.0) {
+    *F = StateMatrix::Identity(7, 7);
+    return x;
+  }
+  // The RK4 map with the variational equations advances x by the same arithmetic as Predict.
+  Vec7 y = x;
+  Mat7 phi = Mat7::Identity();
+  const auto f = [this](const Vec7& s, Mat7* A) { return Derivative(s, A); };
+  Rk4<7>(f, y, &phi, dt_s, Substeps(x, dt_s));
+  *F = phi;
+  return y;
+}
+
 StateMatrix Ballistic::ProcessNoise(const StateVector&, double, double dt_s) const {
   const double sg = NoiseSign(dt_s);
   StateMatrix Q = StateMatrix::Zero(7, 7);
@@ -628,6 +644,22 @@ StateMatrix Glide::Jacobian(const StateVector& x, double, double dt_s) const {
   const auto f = [tau](const Vec9& s, Mat9* A) { return GlideDerivative(s, A, tau); };
   Rk4<9>(f, y, &phi, dt_s, StepsFor(dt_s, p_.max_substep_s));
   return phi;
+}
+
+StateVector Glide::PredictWithJacobian(const StateVector& x, double, double dt_s,
+                                       StateMatrix* F) const {
+  HYPERDEF_ASSERT(x.size() == 9);
+  if (dt_s == 0.0) {
+    *F = StateMatrix::Identity(9, 9);
+    return x;
+  }
+  Vec9 y = x;
+  Mat9 phi = Mat9::Identity();
+  const double tau = p_.tau_s;
+  const auto f = [tau](const Vec9& s, Mat9* A) { return GlideDerivative(s, A, tau); };
+  Rk4<9>(f, y, &phi, dt_s, StepsFor(dt_s, p_.max_substep_s));
+  *F = phi;
+  return y;
 }
 
 StateMatrix Glide::ProcessNoise(const StateVector&, double, double dt_s) const {

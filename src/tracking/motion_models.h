@@ -222,6 +222,8 @@ class Ballistic final : public MotionModel {
   int Dim() const override { return 7; }
   StateVector Predict(const StateVector& x, double t_s, double dt_s) const override;
   StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const override;
+  StateVector PredictWithJacobian(const StateVector& x, double t_s, double dt_s,
+                                  StateMatrix* F) const override;  // one RK4 pass for both
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
   const BallisticParams& params() const { return p_; }
@@ -266,6 +268,8 @@ class Glide final : public MotionModel {
   int Dim() const override { return 9; }
   StateVector Predict(const StateVector& x, double t_s, double dt_s) const override;
   StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const override;
+  StateVector PredictWithJacobian(const StateVector& x, double t_s, double dt_s,
+                                  StateMatrix* F) const override;  // one RK4 pass for both
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
   const GlideParams& params() const { return p_; }

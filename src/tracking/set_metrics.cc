@@ -81,4 +81,14 @@ GospaResult Gospa(const std::vector<core::Vec3>& truth, const std::vector<core::
   return r;
 }
 
+double OspaFromGospa(const GospaResult& g, double c, double p) {
+  const int n_truth = g.num_assigned + g.num_missed;
+  const int n_est = g.num_assigned + g.num_false;
+  const int n = std::max(n_truth, n_est);
+  if (n == 0) return 0.0;
+  const double sum = g.localisation + std::pow(c, p) * static_cast<double>(n - g.num_assigned);
+  // min() guards the <= c bound against rounding, as in Ospa().
+  return std::min(c, std::pow(sum / static_cast<double>(n), 1.0 / p));
+}
+
 }  // namespace hyperdef::tracking

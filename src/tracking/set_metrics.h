@@ -54,4 +54,10 @@ struct GospaResult {
 GospaResult Gospa(const std::vector<core::Vec3>& truth, const std::vector<core::Vec3>& estimates,
                   double c, double p);
 
+// The OSPA distance of the same two sets, from their GOSPA result with the same c and p (one
+// assignment for both metrics): both minimise the sum of d_c^p over assignments of min(m, n)
+// pairs, so OSPA's optimal sum is GOSPA's localisation plus c^p for every pair GOSPA left
+// unassigned at d >= c and for every point beyond min(m, n): c^p (n - num_assigned).
+double OspaFromGospa(const GospaResult& g, double c, double p);
+
 }  // namespace hyperdef::tracking

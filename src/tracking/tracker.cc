@@ -156,20 +156,31 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   // Coarse pre-gate on position: a line of sight (or plot) farther from a track's predicted
   // position than a generous multiple of its position sigma plus the measurement's own lateral
   // error cannot pass the chi-square gate. Saves the innovation of far pairs.
-  const auto near = [&](const Reach& t, const Measurement& m) {
+  // The measurement's own allowance, once per measurement (not per pair): LOS, 10 sigma of
+  // angle (times the range along the line, below); radar, 10 sigma of range plus 10 % of it;
+  // position, 10 sigma.
+  std::vector<double>& allowance = allowance_;
+  allowance.resize(static_cast<size_t>(n_meas));
+  for (int j = 0; j < n_meas; ++j) {
+    const Measurement& m = *scan[j];
+    allowance[j] = m.kind == MeasKind::kLos     ? 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1)))
+                   : m.kind == MeasKind::kRadar ? 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0)
+                                                : 10.0 * std::sqrt(m.R.trace());
+  }
+  const auto near = [&](const Reach& t, const Measurement& m, double allow) {
     const Vec3 d = t.r - m.sensor_r_Eci;
     if (m.kind == MeasKind::kLos) {
       const double along = d.dot(m.los_Eci);
       if (along <= 0.0) return false;
       const double lateral2 = d.squaredNorm() - along * along;
-      const double tol = t.reach_m + 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1))) * along;
+      const double tol = t.reach_m + allow * along;
       return lateral2 <= tol * tol;
     }
     if (m.kind == MeasKind::kRadar) {
       const double range_error = std::abs(d.norm() - m.z(0));
-      return range_error <= t.reach_m + 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0);
+      return range_error <= t.reach_m + allow;
     }
-    return (t.r - m.z.head<3>()).norm() <= t.reach_m + 10.0 * std::sqrt(m.R.trace());
+    return (t.r - m.z.head<3>()).norm() <= t.reach_m + allow;
   };
   const int dof = static_cast<int>(scan.front()->z.size());
   const double gate = Gate(dof);
@@ -179,7 +190,7 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   for (int i = 0; i < n_tracks; ++i) {
     const Reach& t = ReachOf(i);
     for (int j = 0; j < n_meas; ++j) {
-      if (!near(t, *scan[j])) continue;
+      if (!near(t, *scan[j], allowance[j])) continue;
       const Innovation inn = tracks_[i].filter->Innovate(*scan[j]);
       if (!(inn.nis <= gate)) continue;
       pairs.push_back({i, j, inn.nis, std::exp(inn.log_likelihood)});
@@ -385,13 +396,19 @@ void Tracker::InitiateFromLines(double t_s, const std::vector<const Measurement*
 }
 
 void Tracker::ManageTracks(double t_s) {
-  for (Track& tr : tracks_) {
+  // Estimates are taken once per track (an IMM's moment matching is not free) for the deletion
+  // tests and the duplicate comparison below.
+  std::vector<Gaussian>& est = estimates_;
+  est.clear();
+  est.reserve(tracks_.size());
+  for (const Track& tr : tracks_) est.push_back(tr.filter->Estimate());
+  for (size_t k = 0; k < tracks_.size(); ++k) {
+    Track& tr = tracks_[k];
     // Born this frame: the birth frame is the first of the window.
     if (tr.t_born_s != t_s) ++tr.frames_since_birth;
     // Largest position sigma; the eigen solve only when the trace (>= the largest eigenvalue)
     // does not already clear the limit.
-    const Gaussian g = tr.filter->Estimate();
-    const Mat3 P = g.P.topLeftCorner<3, 3>();
+    const Mat3 P = est[k].P.topLeftCorner<3, 3>();
     double sigma_pos = std::sqrt(std::max(0.0, P.trace()));
     if (!(sigma_pos < config_.max_position_sigma_m)) {
       const Eigen::SelfAdjointEigenSolver<Mat3> es(P, Eigen::EigenvaluesOnly);
@@ -413,12 +430,8 @@ void Tracker::ManageTracks(double t_s) {
     if (!std::isfinite(sigma_pos) || sigma_pos > config_.max_position_sigma_m)
       tr.status = TrackStatus::kDeleted;
   }
-  // Duplicates: of two tracks on one target, keep the confirmed, then the older. Estimates are
-  // taken once per track (an IMM's moment matching is not free), then compared pairwise.
+  // Duplicates: of two tracks on one target, keep the confirmed, then the older.
   const double gate = config_.duplicate_gate;
-  std::vector<Gaussian> est;
-  est.reserve(tracks_.size());
-  for (const Track& tr : tracks_) est.push_back(tr.filter->Estimate());
   for (size_t a = 0; a < tracks_.size(); ++a) {
     if (tracks_[a].status == TrackStatus::kDeleted) continue;
     const Gaussian& ga = est[a];

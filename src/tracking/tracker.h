@@ -158,6 +158,8 @@ class Tracker : public TrackerInterface {
     double nis, likelihood;
   };
   std::vector<PairScratch> pairs_;
+  std::vector<double> allowance_;    // AssociateScan's scratch: pre-gate allowance per measurement
+  std::vector<Gaussian> estimates_;  // ManageTracks' scratch: each live track's estimate
 };
 
 const char* ToString(TrackStatus s);

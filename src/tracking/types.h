@@ -95,6 +95,14 @@ class MotionModel {
   virtual StateVector Predict(const StateVector& x, double t_s, double dt_s) const = 0;
   // d f / d x at (x, t, dt): the state transition matrix of the linearisation.
   virtual StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const = 0;
+  // Predict and Jacobian together: *F = Jacobian(x, t, dt), returns Predict(x, t, dt) (the same
+  // values). A model that integrates numerically overrides it to integrate once; the EKF calls
+  // this.
+  virtual StateVector PredictWithJacobian(const StateVector& x, double t_s, double dt_s,
+                                          StateMatrix* F) const {
+    *F = Jacobian(x, t_s, dt_s);
+    return Predict(x, t_s, dt_s);
+  }
   // Discrete process noise over dt (symmetric positive semidefinite).
   virtual StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const = 0;
   // Extends a 6-state (r, v) Gaussian to this model's state with the model's prior on its extra

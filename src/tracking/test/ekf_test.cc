@@ -249,6 +249,49 @@ TEST(EkfTest, NonPositiveDefiniteInnovationIsReported) {
   }
 }
 
+// Correct() reuses the linearisation of the filter's last Innovate() of the same measurement at
+// the same state (gating then update); the result must be exactly that of a fresh update, and a
+// stale linearisation (another z in the same Measurement object, or a state moved on by Predict
+// or an update) must never be reused.
+TEST(EkfTest, UpdateAfterInnovateEqualsFreshUpdate) {
+  auto model = std::make_shared<CvModel>(1.0);
+  EkfFilter a(model, Prior6(100.0, 10.0), &TestModelFor);
+  EkfFilter b(model, Prior6(100.0, 10.0), &TestModelFor);
+  auto expect_same = [&](const char* what) {
+    EXPECT_EQ(a.State().x, b.State().x) << what;
+    EXPECT_EQ(a.State().P, b.State().P) << what;
+  };
+  Measurement m = Radar(0.0, 2300.0, 2.0, 0.2);
+  const Innovation ia = a.Innovate(m);
+  const Innovation ua = a.Correct(m);
+  const Innovation ub = b.Correct(m);
+  expect_same("innovate then update");
+  EXPECT_EQ(ia.nis, ub.nis);
+  EXPECT_EQ(ua.log_likelihood, ub.log_likelihood);
+  // The same object with another z: linearised afresh.
+  m.z(0) += 40.0;
+  a.Innovate(m);
+  m.z(0) += 40.0;
+  a.Update(m);
+  b.Update(m);
+  expect_same("z changed after innovate");
+  // The state moved on (a predict) between innovate and update.
+  m.t_s = 1.0;
+  a.Innovate(m);
+  a.Predict(1.0);
+  b.Predict(1.0);
+  a.Update(m);
+  b.Update(m);
+  expect_same("predict after innovate");
+  // The state moved on by an update between innovate and update.
+  a.Innovate(m);
+  a.Update(m);
+  b.Update(m);
+  a.Update(m);
+  b.Update(m);
+  expect_same("update after update");
+}
+
 TEST(EkfTest, CloneIsIndependentAndSingleMode) {
   auto model = std::make_shared<CvModel>(1.0, AccelNoise::kContinuous, "cv_test");
   std::unique_ptr<TrackFilter> f = MakeEkf(model, Prior6(100.0, 10.0), &TestModelFor);

@@ -128,5 +128,20 @@ TEST(SetMetrics, MetricPropertiesOnRandomSets) {
   }
 }
 
+// OSPA derived from the GOSPA assignment equals OSPA's own (the same optimal sum, added in
+// another order: 1e-12 c of rounding), on random sets of unequal sizes (empty ones included),
+// with pairs beyond the cut-off, for p = 1, 2, 3.
+TEST(SetMetrics, OspaFromGospaEqualsOspa) {
+  core::RandomStream rng(22, 0, "set_metrics_test", "ospa_from_gospa");
+  for (int trial = 0; trial < 300; ++trial) {
+    const Set a = RandomSet(rng, 7), b = RandomSet(rng, 7);
+    const double c = rng.Uniform(5.0, 60.0);
+    const double p = 1.0 + (trial % 3);
+    EXPECT_NEAR(OspaFromGospa(Gospa(a, b, c, p), c, p), Ospa(a, b, c, p), 1e-12 * c);
+  }
+  EXPECT_EQ(OspaFromGospa(Gospa({}, {}, 3.0, 2.0), 3.0, 2.0), 0.0);
+  EXPECT_NEAR(OspaFromGospa(Gospa({}, {Vec3(1, 0, 0)}, 3.0, 2.0), 3.0, 2.0), 3.0, kTol);
+}
+
 }  // namespace
 }  // namespace hyperdef::tracking
