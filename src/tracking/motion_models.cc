@@ -582,14 +582,10 @@ StateVector Ballistic::Predict(const StateVector& x, double, double dt_s) const 
   return y;
 }
 
-StateMatrix Ballistic::Jacobian(const StateVector& x, double, double dt_s) const {
-  HYPERDEF_ASSERT(x.size() == 7);
-  if (dt_s == 0.0) return StateMatrix::Identity(7, 7);
-  Vec7 y = x;
-  Mat7 phi = Mat7::Identity();
-  const auto f = [this](const Vec7& s, Mat7* A) { return Derivative(s, A); };
-  Rk4<7>(f, y, &phi, dt_s, Substeps(x, dt_s));
-  return phi;
+StateMatrix Ballistic::Jacobian(const StateVector& x, double t_s, double dt_s) const {
+  StateMatrix F;
+  PredictWithJacobian(x, t_s, dt_s, &F);
+  return F;
 }
 
 StateVector Ballistic::PredictWithJacobian(const StateVector& x, double, double dt_s,
@@ -635,15 +631,10 @@ StateVector Glide::Predict(const StateVector& x, double, double dt_s) const {
   return y;
 }
 
-StateMatrix Glide::Jacobian(const StateVector& x, double, double dt_s) const {
-  HYPERDEF_ASSERT(x.size() == 9);
-  if (dt_s == 0.0) return StateMatrix::Identity(9, 9);
-  Vec9 y = x;
-  Mat9 phi = Mat9::Identity();
-  const double tau = p_.tau_s;
-  const auto f = [tau](const Vec9& s, Mat9* A) { return GlideDerivative(s, A, tau); };
-  Rk4<9>(f, y, &phi, dt_s, StepsFor(dt_s, p_.max_substep_s));
-  return phi;
+StateMatrix Glide::Jacobian(const StateVector& x, double t_s, double dt_s) const {
+  StateMatrix F;
+  PredictWithJacobian(x, t_s, dt_s, &F);
+  return F;
 }
 
 StateVector Glide::PredictWithJacobian(const StateVector& x, double, double dt_s,
