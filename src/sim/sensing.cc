@@ -143,7 +143,8 @@ struct Sensing::LayerState {
   sensors::IrVisibilityCuller culler;
   std::vector<std::uint64_t> sat_hash;
   std::vector<ThreatCursor> threats;
-  std::vector<Vec3> sats;  // scratch: positions of the frame
+  std::vector<Vec3> sats;                                      // scratch: positions of the frame
+  double sats_t_s = std::numeric_limits<double>::quiet_NaN();  // the frame time of `sats`
   // Each satellite's ephemeris error (FrameEphemerisError), drawn at its first report of a frame:
   // valid for satellite i while eph_frame[i] is the frame's index.
   std::vector<Vec3> eph;
@@ -216,6 +217,11 @@ std::vector<double> Sensing::FrameTimes() const {
   return t;
 }
 
+Sensing::LayerFrame Sensing::SensedLayerFrame(std::size_t layer, double t_s) const {
+  if (layer >= layers_.size() || layers_[layer].sats_t_s != t_s) return {};
+  return {&layers_[layer].sats, &layers_[layer].culler};
+}
+
 void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
   const std::uint64_t seed = spec_.seed, rep = replication_;
   std::optional<Vec3> sun_dir;  // once per frame time, shared by the layers
@@ -227,6 +233,7 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
     const std::vector<orbits::Satellite>& satellites = st.layer->satellites;
     st.batch.PositionsEcef(spec_.epoch, t, &st.sats);
     st.culler.SetSatellites(st.sats);
+    st.sats_t_s = t;
     if (!sun_dir) sun_dir = sun_.Ecef(t);
     const Vec3& sun = *sun_dir;
     ++stats.frames;

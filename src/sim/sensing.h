@@ -86,6 +86,16 @@ class Sensing {
   // One per sensor, scenario order, over the frames sensed so far.
   const std::vector<SensorStats>& Stats() const { return stats_; }
 
+  // What SenseFrame computed for space layer `layer` (scenario order) in its frame at exactly
+  // t_s: the satellites' positions (ECEF, layer order) and the visibility culler set to them;
+  // both null when the layer's latest sensed frame is not at t_s. Valid until the next
+  // SenseFrame. The cued looks of the same frame use them (tracking_run.cc).
+  struct LayerFrame {
+    const std::vector<core::Vec3>* sats_r_Ecef = nullptr;
+    const sensors::IrVisibilityCuller* culler = nullptr;
+  };
+  LayerFrame SensedLayerFrame(std::size_t layer, double t_s) const;
+
  private:
   struct LayerState;
   struct RadarState;

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
-#include <set>
 #include <unordered_map>
 
 #include "core/random.h"
@@ -67,8 +67,19 @@ bool OnGrid(double t, double step) {
   return std::abs(t - k * step) < 1e-6;
 }
 
-// Which truth id each detection carries (scoring only).
-const std::string& DetectionTruth(const Detection& d) { return d.truth_id(); }
+// Makes room for `adding` more elements in a list that grows through the run (detections, update
+// log, output rows): when full, its capacity becomes the size projected to the run's end (the
+// rate so far, extrapolated linearly from the elapsed share t / duration, plus 25 %, at most 16x),
+// at least double. The lists grow in a few steps, and capacity never touched costs no memory pages,
+// so most of the copies and page faults of doubling from empty are saved.
+template <class T>
+void ReserveProjected(std::vector<T>* v, size_t adding, double t_s, double duration_s) {
+  const size_t need = v->size() + adding;
+  if (need <= v->capacity()) return;
+  const double share = duration_s > 0.0 ? std::clamp(t_s / duration_s, 1e-3, 1.0) : 1.0;
+  const double projected = std::min(1.25 * static_cast<double>(need) / share, 16.0 * need);
+  v->reserve(std::max({static_cast<size_t>(projected), need, 2 * v->capacity()}));
+}
 
 // Centralised: one tracker over every sensor's measurements. Distributed: one node per sensor
 // (space layers, then radars) and a fusion centre (covariance intersection).
@@ -105,6 +116,8 @@ class TrackingLoop {
       sensor_index_[spec.space_layers[k].sensor.id] = static_cast<int>(k);
     for (size_t k = 0; k < spec.radars.size(); ++k)
       sensor_index_[spec.radars[k].radar.id] = static_cast<int>(spec.space_layers.size() + k);
+    for (size_t k = 0; k < trajectories_.size(); ++k) threat_index_[trajectories_[k].threat_id] = k;
+    seen_.resize(trajectories_.size());
   }
 
   TrackingResult Run();
@@ -115,7 +128,8 @@ class TrackingLoop {
   void TaskRadars(double t, const std::vector<TrackView>& cues, std::vector<Detection>* out);
   void Record(double t, TrackingResult* result);
   void Assess(double t, const std::vector<TrackView>& views, TrackingResult* result);
-  void Score(TrackingResult* result) const;
+  void Keep(Detection&& d);
+  void Score(TrackingResult* result);
 
   const ScenarioSpec& spec_;
   const std::vector<threats::Trajectory>& trajectories_;  // shortened by kills (engagement_)
@@ -129,8 +143,19 @@ class TrackingLoop {
   sensors::SunDirectionTable sun_{spec_.epoch};
   std::vector<std::unordered_map<std::string, int>> platform_index_;
   std::vector<sensors::IrVisibilityCuller> cullers_;
+  std::vector<Vec3> sats_scratch_;
+  const Sensing* stream_ = nullptr;  // Run's streamed sensing
   std::unordered_map<std::string, int> sensor_index_;
   std::vector<Detection> all_;  // warning and tasked detections, in processing (time) order
+  // Scoring's view of all_, kept as the detections arrive (all_ is ~200 MB on the synthetic raid,
+  // too large to scan again from the cache): the truth id of each detection (an index into
+  // truth_ids_), and per threat the (time in ms, platform hash) of its wide-field satellite
+  // detections (the stereo mask).
+  std::vector<int> detection_truth_;
+  std::vector<std::string> truth_ids_;
+  std::unordered_map<std::string, int> truth_id_index_;
+  std::unordered_map<std::string, size_t> threat_index_;
+  std::vector<std::vector<std::pair<long long, std::uint64_t>>> seen_;
   long tasked_ir_ = 0, tasked_radar_ = 0;
   std::vector<sensors::TargetTruth> targets_;  // this frame's truth, for the cued looks only
   std::vector<char> flying_;
@@ -170,6 +195,19 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
   return m;
 }
 
+void TrackingLoop::Keep(Detection&& d) {
+  const std::string& truth = d.truth_id();
+  auto [it, inserted] = truth_id_index_.try_emplace(truth, static_cast<int>(truth_ids_.size()));
+  if (inserted) truth_ids_.push_back(truth);
+  detection_truth_.push_back(it->second);
+  if (!d.is_radar && !d.tasked && !d.false_alarm()) {
+    auto threat = threat_index_.find(truth);
+    if (threat != threat_index_.end())
+      seen_[threat->second].push_back({std::llround(d.t_s * 1e3), core::HashName(d.platform_id)});
+  }
+  all_.push_back(std::move(d));
+}
+
 // Narrow-field tasking: each confirmed track (largest position error first) gets up to
 // `tasked_satellites_per_track` satellites that can see its predicted position and still have a
 // free telescope (narrow_field_max_targets each), nearest first. A cued telescope looks along the
@@ -183,20 +221,36 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
     const sensors::SpaceIrSpec& s = layer.sensor;
     if (s.narrow_field_max_targets == 0 || !OnGrid(t, s.frame_time_s)) continue;
     const long f = std::lround(t / s.frame_time_s);
-    std::vector<Vec3> sats;
-    propagators_[l].PositionsEcef(spec_.epoch, t, &sats);
-    cullers_[l].SetSatellites(sats);
+    // The satellites where the streamed sensing of this frame put them (and its culler set to
+    // them); propagated here only when that frame was not sensed at exactly t.
+    Sensing::LayerFrame sensed = stream_->SensedLayerFrame(l, t);
+    if (sensed.sats_r_Ecef == nullptr) {
+      propagators_[l].PositionsEcef(spec_.epoch, t, &sats_scratch_);
+      cullers_[l].SetSatellites(sats_scratch_);
+      sensed = {&sats_scratch_, &cullers_[l]};
+    }
+    const std::vector<Vec3>& sats = *sensed.sats_r_Ecef;
+    const sensors::IrVisibilityCuller& culler = *sensed.culler;
     const Vec3 sun = sun_.Ecef(t);
     std::vector<int> load(sats.size(), 0);
-    std::set<std::pair<int, size_t>> looked;  // (satellite, threat) already looked at
+    // (satellite, threat) already looked at, satellite-major.
+    std::vector<char> looked(sats.size() * trajectories_.size(), 0);
     const std::vector<sensors::TargetTruth>& targets = targets_;
-    const std::vector<char>& flying = flying_;
+    // The flying targets' positions, contiguous: the field test below runs for every (cue,
+    // satellite, target).
+    std::vector<size_t> flying;
+    std::vector<Vec3> r_flying;
+    for (size_t k = 0; k < trajectories_.size(); ++k) {
+      if (!flying_[k]) continue;
+      flying.push_back(k);
+      r_flying.push_back(targets[k].r_Ecef);
+    }
     intensity_.assign(trajectories_.size(), -1.0);  // in-band intensity, once per target and frame
     std::vector<int> candidates;
     const double cos_half = std::cos(s.narrow_field_half_angle_rad);
     for (const TrackView* cue : order) {
       const Vec3 r_pred = frame_.PositionEcef(Vec3(cue->rv.x.head<3>()), t);
-      cullers_[l].Candidates(r_pred, &sun, &candidates);
+      culler.Candidates(r_pred, &sun, &candidates);
       std::vector<std::pair<double, int>> by_range;
       for (int c : candidates)
         if (load[static_cast<size_t>(c)] < s.narrow_field_max_targets)
@@ -209,13 +263,15 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
         ++load[static_cast<size_t>(c)];
         const Vec3& sat = sats[static_cast<size_t>(c)];
         const Vec3 boresight = (r_pred - sat).normalized();
-        for (size_t k = 0; k < trajectories_.size(); ++k) {
-          if (!flying[k]) continue;
-          const Vec3 p_SatTgt = targets[k].r_Ecef - sat;
+        for (size_t q_k = 0; q_k < flying.size(); ++q_k) {
+          const Vec3 p_SatTgt = r_flying[q_k] - sat;
           const double along = p_SatTgt.dot(boresight);
           if (along <= 0.0 || along * along < cos_half * cos_half * p_SatTgt.squaredNorm())
             continue;
-          if (!looked.insert({c, k}).second) continue;  // another cue's field holds it too
+          const size_t k = flying[q_k];
+          char& seen_by_c = looked[static_cast<size_t>(c) * trajectories_.size() + k];
+          if (seen_by_c) continue;  // another cue's field holds it too
+          seen_by_c = 1;
           const orbits::Satellite& satellite = layer.satellites[static_cast<size_t>(c)];
           core::RandomStream rng(spec_.seed, rep_, core::HashName(satellite.id),
                                  LookPurpose("ir-tasked-look", targets[k].id, f));
@@ -253,7 +309,8 @@ void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
     dwell.coherent_pulses =
         std::max(1, static_cast<int>(std::lround(r.radar.coherent_pulses * r.track_snr_gain)));
     int used = 0;
-    std::set<size_t> looked;
+    std::vector<char> looked(trajectories_.size(), 0);
+    const double cos_beam = std::cos(r.radar.beamwidth_rad);
     for (const TrackView* cue : order) {
       if (used >= r.radar.track_capacity) break;
       const Vec3 r_pred = frame_.PositionEcef(Vec3(cue->rv.x.head<3>()), t);
@@ -261,11 +318,11 @@ void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
       ++used;
       const Vec3 boresight = (r_pred - site_Ecef).normalized();
       for (size_t k = 0; k < trajectories_.size(); ++k) {
-        if (!flying_[k] || looked.count(k)) continue;
+        if (!flying_[k] || looked[k]) continue;
         const sensors::TargetTruth& target = targets_[k];
         const Vec3 u = (target.r_Ecef - site_Ecef).normalized();
-        if (u.dot(boresight) < std::cos(r.radar.beamwidth_rad)) continue;
-        looked.insert(k);
+        if (u.dot(boresight) < cos_beam) continue;
+        looked[k] = 1;
         core::RandomStream rng(spec_.seed, rep_, core::HashName(r.radar.id),
                                LookPurpose("radar-track-look", target.id, f));
         ++tasked_radar_;
@@ -285,15 +342,18 @@ TrackingResult TrackingLoop::Run() {
   // Sensing streamed frame by frame, so that what happens in the loop (a kill) changes what
   // later frames see.
   Sensing sensing(spec_, trajectories_, rep_);
+  stream_ = &sensing;
   std::vector<Detection> frame_detections, tasked;
   std::vector<Measurement> ms;
   for (double t : FrameTimes(spec_, sensing)) {
     ms.clear();
     frame_detections.clear();
     sensing.SenseFrame(t, &frame_detections);  // warning mode: wide-field IR, radar search
+    ReserveProjected(&all_, frame_detections.size(), t, spec_.duration_s);
+    ReserveProjected(&detection_truth_, frame_detections.size(), t, spec_.duration_s);
     for (Detection& d : frame_detections) {
       ms.push_back(ToMeasurement(d, static_cast<int>(all_.size())));
-      all_.push_back(std::move(d));
+      Keep(std::move(d));
     }
     // Tasked looks cued by the confirmed tracks predicted to this frame.
     if (!tracker_->Empty()) {
@@ -308,17 +368,21 @@ TrackingResult TrackingLoop::Run() {
       tasked.clear();
       TaskSpaceLayers(t, cues, &tasked);
       TaskRadars(t, cues, &tasked);
+      ReserveProjected(&all_, tasked.size(), t, spec_.duration_s);
+      ReserveProjected(&detection_truth_, tasked.size(), t, spec_.duration_s);
       for (Detection& d : tasked) {
         ms.push_back(ToMeasurement(d, static_cast<int>(all_.size())));
-        all_.push_back(std::move(d));
+        Keep(std::move(d));
       }
     }
     if (!ms.empty() || !tracker_->Empty()) tracker_->ProcessFrame(t, ms);
-    for (tracking::TrackUpdateLog& u : tracker_->TakeUpdateLog())
-      result.updates.push_back(std::move(u));
+    std::vector<tracking::TrackUpdateLog> log = tracker_->TakeUpdateLog();
+    ReserveProjected(&result.updates, log.size(), t, spec_.duration_s);
+    for (tracking::TrackUpdateLog& u : log) result.updates.push_back(std::move(u));
     if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
     if (engagement_) engagement_->Step(t, tracker_->View(t, false), track_threat_);
   }
+  stream_ = nullptr;
   if (engagement_) result.engagement = engagement_->Finish();
   sensing_->detections = std::move(all_);
   sensing_->stats = sensing.Stats();
@@ -332,6 +396,7 @@ TrackingResult TrackingLoop::Run() {
 void TrackingLoop::Record(double t, TrackingResult* result) {
   const std::vector<TrackView> views = tracker_->View(t, true);
   if (result->mode_names.empty() && !views.empty()) result->mode_names = views.front().mode_names;
+  ReserveProjected(&result->rows, views.size(), t, spec_.duration_s);
   for (const TrackView& v : views) {
     TrackRow row;
     row.t_s = t;
@@ -453,8 +518,7 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
   }
 }
 
-void TrackingLoop::Score(TrackingResult* result) const {
-  const std::vector<Detection>& dets = sensing_->detections;
+void TrackingLoop::Score(TrackingResult* result) {
   // Truth at the output times, in the tracking frame.
   std::vector<tracking::TruthPoint> truth;
   std::vector<double> times;
@@ -504,7 +568,8 @@ void TrackingLoop::Score(TrackingResult* result) const {
     h.track_id = u.track_id;
     h.t_s = u.t_s;
     for (int i : u.detection_indices)
-      h.measurement_truth_ids.push_back(i >= 0 ? DetectionTruth(dets[static_cast<size_t>(i)]) : "");
+      h.measurement_truth_ids.push_back(
+          i >= 0 ? truth_ids_[static_cast<size_t>(detection_truth_[static_cast<size_t>(i)])] : "");
     history.push_back(std::move(h));
   }
   tracking::ScoreTrackTruth(history, points);
@@ -512,17 +577,9 @@ void TrackingLoop::Score(TrackingResult* result) const {
     result->rows[i].scored_truth_id = points[i].scored_truth_id;
 
   // Stereo mask: output times at which >= 2 satellites (any layer, wide field) detected a threat.
-  // Per threat, (time in ms, platform hash) pairs, sorted; a time with two distinct platforms
-  // counts.
-  std::unordered_map<std::string, size_t> threat_index;
-  for (size_t k = 0; k < trajectories_.size(); ++k) threat_index[trajectories_[k].threat_id] = k;
-  std::vector<std::vector<std::pair<long long, std::uint64_t>>> seen(trajectories_.size());
-  for (const Detection& d : dets) {
-    if (d.is_radar || d.tasked || d.false_alarm()) continue;
-    auto it = threat_index.find(d.truth_id());
-    if (it == threat_index.end()) continue;
-    seen[it->second].push_back({std::llround(d.t_s * 1e3), core::HashName(d.platform_id)});
-  }
+  // Per threat, the (time in ms, platform hash) pairs Keep collected, sorted; a time with two
+  // distinct platforms counts.
+  std::vector<std::vector<std::pair<long long, std::uint64_t>>>& seen = seen_;
   std::vector<std::vector<long long>> stereo(trajectories_.size());
   for (size_t k = 0; k < seen.size(); ++k) {
     std::sort(seen[k].begin(), seen[k].end());

@@ -163,6 +163,15 @@ void ImmFilter::Mix() {
   mu_ = c / c.sum();
 }
 
+double ImmFilter::LogMu(int j) const {
+  if (!log_mu_valid_[j] || log_mu_of_[j] != mu_(j)) {
+    log_mu_[j] = std::log(mu_(j));
+    log_mu_of_[j] = mu_(j);
+    log_mu_valid_[j] = true;
+  }
+  return log_mu_[j];
+}
+
 void ImmFilter::Predict(double t_s) {
   if (t_s == Time()) return;
   HYPERDEF_ASSERT(t_s > Time());
@@ -178,7 +187,7 @@ Innovation ImmFilter::Innovate(const Measurement& m) const {
   for (int j = 0; j < r; ++j) {
     inn[j] = modes_[j]->Innovate(m);
     if (mu_(j) <= 0.0 || !std::isfinite(inn[j].log_likelihood)) continue;
-    log_l = LogAddExp(log_l, std::log(mu_(j)) + inn[j].log_likelihood);
+    log_l = LogAddExp(log_l, LogMu(j) + inn[j].log_likelihood);
     w_sum += mu_(j);
   }
   const int nz = static_cast<int>(m.z.size());
@@ -225,7 +234,7 @@ void ImmFilter::Update(const Measurement& m) {
   double log_norm = kNegInf;
   for (int j = 0; j < r; ++j) {
     const Innovation inn = modes_[j]->Correct(m);
-    log_post(j) = mu_(j) > 0.0 ? std::log(mu_(j)) + inn.log_likelihood : kNegInf;
+    log_post(j) = mu_(j) > 0.0 ? LogMu(j) + inn.log_likelihood : kNegInf;
     log_norm = LogAddExp(log_norm, log_post(j));
   }
   if (log_norm == kNegInf) return;  // no information on the modes: keep the prior

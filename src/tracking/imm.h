@@ -38,6 +38,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,11 +80,18 @@ class ImmFilter final : public TrackFilter {
  private:
   // The interaction step (1. above); sets mu_ to the predicted probabilities c_j.
   void Mix();
+  // log(mu_(j)) for mu_(j) > 0, remembered while mu_(j) keeps its value: the gating innovations
+  // of a frame and the update that follows them use the same probabilities.
+  double LogMu(int j) const;
 
   std::vector<std::unique_ptr<GaussianFilter>> modes_;
   ModeMatrix transition_;
   ModeVector mu_;
   std::vector<int> groups_;  // extra-state group per mode (resolved, never -1 shared)
+  // LogMu's memory (not copied; written by the const Innovate, like EkfFilter's linearisation).
+  mutable std::array<double, kMaxModes> log_mu_{};
+  mutable std::array<double, kMaxModes> log_mu_of_{};
+  mutable std::array<bool, kMaxModes> log_mu_valid_{};
 };
 
 // An IMM over `models` (EKF modes, or UKF modes when `unscented`), each started from the 6-state

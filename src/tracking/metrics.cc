@@ -33,28 +33,30 @@ std::string Vote(const std::vector<const TrackHistoryEntry*>& entries, std::size
                  int window) {
   const std::size_t begin = end > static_cast<std::size_t>(window) ? end - window : 0;
   struct Tally {
+    const std::string* id = nullptr;
     int votes = 0;
     int last_seen = -1;  // position in the flattened vote sequence
   };
-  std::map<std::string, Tally> tally;
+  // A window holds a few distinct ids: a flat list searched linearly. Every id has its own
+  // last_seen, so the winner does not depend on the list's order.
+  std::vector<Tally> tally;
   int position = 0;
   for (std::size_t k = begin; k < end; ++k) {
     for (const std::string& id : entries[k]->measurement_truth_ids) {
-      Tally& t = tally[id];
-      ++t.votes;
-      t.last_seen = position++;
+      auto it =
+          std::find_if(tally.begin(), tally.end(), [&](const Tally& t) { return *t.id == id; });
+      if (it == tally.end()) it = tally.insert(tally.end(), Tally{&id});
+      ++it->votes;
+      it->last_seen = position++;
     }
   }
-  const std::string* best = nullptr;
-  Tally best_tally;
-  for (const auto& [id, t] : tally) {
-    if (best == nullptr || t.votes > best_tally.votes ||
-        (t.votes == best_tally.votes && t.last_seen > best_tally.last_seen)) {
-      best = &id;
-      best_tally = t;
-    }
+  const Tally* best = nullptr;
+  for (const Tally& t : tally) {
+    if (best == nullptr || t.votes > best->votes ||
+        (t.votes == best->votes && t.last_seen > best->last_seen))
+      best = &t;
   }
-  return best == nullptr ? std::string() : *best;
+  return best == nullptr ? std::string() : *best->id;
 }
 
 double PositionSigma(const Matrix6& P) {

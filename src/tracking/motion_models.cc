@@ -257,6 +257,22 @@ double DensityGradient(double h_m) {
 
 // ---- RK4 with the variational equations ------------------------------------------------------
 
+// A B for the variational equations. The state's first three rows are dr/dt = v, so A's first
+// three rows are [0 I 0] (checked): those rows of A B are rows 3..5 of B, copied, and only the
+// other rows are multiplied out (the same sums as the full product, less the known zeros).
+template <int N>
+Eigen::Matrix<double, N, N> TimesA(const Eigen::Matrix<double, N, N>& A,
+                                   const Eigen::Matrix<double, N, N>& B) {
+  using M = Eigen::Matrix<double, N, N>;
+  M top = M::Zero();
+  top.template block<3, 3>(0, 3).setIdentity();
+  if (!(A.template topRows<3>() == top.template topRows<3>())) return A * B;
+  M out;
+  out.template topRows<3>() = B.template middleRows<3>(3);
+  out.template bottomRows<N - 3>().noalias() = A.template bottomRows<N - 3>() * B;
+  return out;
+}
+
 // n classical RK4 steps of h = dt/n for dx/dt = f(x) (autonomous), and, when phi is non-null,
 // of dPhi/dt = A(x) Phi through the same stages: Phi is then the exact derivative of the
 // discrete map (differentiation commutes with an explicit Runge-Kutta scheme).
@@ -279,13 +295,13 @@ void Rk4(const F& f, Eigen::Matrix<double, N, 1>& x, Eigen::Matrix<double, N, N>
     }
     M& P = *phi;
     const V k1 = f(x, &A);
-    const M K1 = A * P;
+    const M K1 = TimesA(A, P);
     const V k2 = f((x + 0.5 * h * k1).eval(), &A);
-    const M K2 = A * (P + 0.5 * h * K1);
+    const M K2 = TimesA(A, (P + 0.5 * h * K1).eval());
     const V k3 = f((x + 0.5 * h * k2).eval(), &A);
-    const M K3 = A * (P + 0.5 * h * K2);
+    const M K3 = TimesA(A, (P + 0.5 * h * K2).eval());
     const V k4 = f((x + h * k3).eval(), &A);
-    const M K4 = A * (P + h * K3);
+    const M K4 = TimesA(A, (P + h * K3).eval());
     x += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
     P += (h / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4);
   }

@@ -187,13 +187,14 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   // Gated pairs, then a compact problem over the tracks that have any.
   std::vector<PairScratch>& pairs = pairs_;
   pairs.clear();
+  const bool gnn = config_.association == AssociationKind::kGnn;  // GNN needs no likelihoods
   for (int i = 0; i < n_tracks; ++i) {
     const Reach& t = ReachOf(i);
     for (int j = 0; j < n_meas; ++j) {
       if (!near(t, *scan[j], allowance[j])) continue;
       const Innovation inn = tracks_[i].filter->Innovate(*scan[j]);
       if (!(inn.nis <= gate)) continue;
-      pairs.push_back({i, j, inn.nis, std::exp(inn.log_likelihood)});
+      pairs.push_back({i, j, inn.nis, gnn ? 0.0 : std::exp(inn.log_likelihood)});
     }
   }
   if (pairs.empty()) return;
@@ -201,17 +202,14 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   for (const PairScratch& p : pairs)
     if (rows.empty() || rows.back() != p.track) rows.push_back(p.track);
   const int n_rows = static_cast<int>(rows.size());
-  Eigen::MatrixXd nis = Eigen::MatrixXd::Constant(n_rows, n_meas, kInf);
-  Eigen::MatrixXd likelihood = Eigen::MatrixXd::Zero(n_rows, n_meas);
-  for (int r = 0, k = 0; r < n_rows; ++r) {
-    for (; k < static_cast<int>(pairs.size()) && pairs[k].track == rows[r]; ++k) {
+  Eigen::MatrixXd& nis = nis_;
+  nis.setConstant(n_rows, n_meas, kInf);
+  for (int r = 0, k = 0; r < n_rows; ++r)
+    for (; k < static_cast<int>(pairs.size()) && pairs[k].track == rows[r]; ++k)
       nis(r, pairs[k].meas) = pairs[k].nis;
-      likelihood(r, pairs[k].meas) = pairs[k].likelihood;
-    }
-  }
-  if (config_.association == AssociationKind::kGnn) {
+  if (gnn) {
     const std::vector<double> unassigned(n_rows, gate);
-    const std::vector<int> row_to_col = SolveGnn(nis, unassigned);
+    const std::vector<int> row_to_col = gnn_solver_.SolveGnn(nis, unassigned);
     for (int r = 0; r < n_rows; ++r) {
       const int j = row_to_col[r];
       if (j < 0) continue;
@@ -224,6 +222,10 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
     return;
   }
   // JPDA: marginal association probabilities over the scan's feasible joint events.
+  Eigen::MatrixXd likelihood = Eigen::MatrixXd::Zero(n_rows, n_meas);
+  for (const PairScratch& p : pairs)
+    likelihood(std::lower_bound(rows.begin(), rows.end(), p.track) - rows.begin(), p.meas) =
+        p.likelihood;
   const std::vector<double> pd(n_rows, config_.jpda_pd);
   const Eigen::MatrixXd beta =
       JpdaMarginals(likelihood, pd, config_.gate_probability, config_.jpda_clutter_density);

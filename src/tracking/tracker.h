@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tracking/assignment.h"
 #include "tracking/filter.h"
 #include "tracking/motion_models.h"
 #include "tracking/types.h"
@@ -159,6 +160,8 @@ class Tracker : public TrackerInterface {
   };
   std::vector<PairScratch> pairs_;
   std::vector<double> allowance_;    // AssociateScan's scratch: pre-gate allowance per measurement
+  Eigen::MatrixXd nis_;              // AssociateScan's scratch: the compact problem's nis
+  AssignmentSolver gnn_solver_;      // and its GNN solver (workspace kept between scans)
   std::vector<Gaussian> estimates_;  // ManageTracks' scratch: each live track's estimate
 };
 

@@ -179,6 +179,29 @@ TEST(Sensing, FramesStreamedEqualTheScenarioInAnyOrder) {
 // the satellite id, hash("ir-look") ^ hash(threat) * golden ^ frame) for the look, and the
 // satellite's ephemeris error from (seed, replication, hash of the satellite id,
 // hash("ephemeris") ^ frame). Same reports, same order, every bit.
+// The cued looks reuse what a frame's sensing computed: the layer's satellites at exactly that
+// frame time (the propagator's own positions), and nothing for another time or layer.
+TEST(Sensing, SensedLayerFrameIsTheFramesSatellites) {
+  const ScenarioSpec spec = LoadScenarioFromString(kScenario, "s.yaml");
+  const RunResult run = RunScenario(spec);
+  const orbits::J2SecularBatch batch = spec.space_layers[0].Propagator();
+  Sensing sensing(spec, run.trajectories, 0);
+  EXPECT_EQ(sensing.SensedLayerFrame(0, 0.0).sats_r_Ecef, nullptr);  // nothing sensed yet
+  std::vector<Vec3> sats;
+  std::vector<Detection> frame;
+  for (double t : {0.0, 1.0, 250.0}) {
+    sensing.SenseFrame(t, &frame);
+    const Sensing::LayerFrame sensed = sensing.SensedLayerFrame(0, t);
+    ASSERT_NE(sensed.sats_r_Ecef, nullptr);
+    ASSERT_NE(sensed.culler, nullptr);
+    batch.PositionsEcef(spec.epoch, t, &sats);
+    ASSERT_EQ(sensed.sats_r_Ecef->size(), sats.size());
+    for (size_t i = 0; i < sats.size(); ++i) EXPECT_EQ((*sensed.sats_r_Ecef)[i], sats[i]);  // exact
+    EXPECT_EQ(sensing.SensedLayerFrame(0, t + 1.0).sats_r_Ecef, nullptr);  // another time
+    EXPECT_EQ(sensing.SensedLayerFrame(1, t).sats_r_Ecef, nullptr);        // no such layer
+  }
+}
+
 TEST(Sensing, LayerReportsEqualBruteForceIrLooks) {
   const ScenarioSpec spec = LoadScenarioFromString(kScenario, "s.yaml");
   const RunResult run = RunScenario(spec);
