@@ -142,12 +142,7 @@ GlideRay FlyRay(const Vec3& r0, const Vec3& v0, double t0_s, double bank_rad,
         cb = std::cos(bank_rad * fade);
         sb = std::sin(bank_rad * fade);
       }
-      // Lift direction (flight::LiftDirection with the bank's sine and cosine given): the
-      // vertical-plane normal to v, rotated about v by the bank.
-      Vec3 l0 = up - sin_gamma * u_v;
-      const double n = l0.norm();
-      const Vec3 lift = n < 1e-12 ? up : Vec3(cb * (l0 / n) + sb * u_v.cross(l0 / n));
-      a += a_l * lift - a_d * u_v;
+      a += a_l * flight::LiftDirection(r, v, cb, sb) - a_d * u_v;
     }
     Vec6 dx;
     dx << v, a;

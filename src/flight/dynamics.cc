@@ -34,6 +34,10 @@ AirData ComputeAirData(const Vec3& r_Ecef, const Vec3& v_Ecef) {
 }
 
 Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double bank_rad) {
+  return LiftDirection(r_Ecef, v_Ecef, std::cos(bank_rad), std::sin(bank_rad));
+}
+
+Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double cos_bank, double sin_bank) {
   const double speed = v_Ecef.norm();
   if (speed <= 0.0) return r_Ecef.normalized();
   const Vec3 u_v = v_Ecef / speed;
@@ -43,7 +47,7 @@ Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double bank_rad) {
   if (n < 1e-12) return up;  // vertical flight: lift direction undefined, lift is ~0 anyway
   l0 /= n;
   const Vec3 right = u_v.cross(l0);
-  return std::cos(bank_rad) * l0 + std::sin(bank_rad) * right;
+  return cos_bank * l0 + sin_bank * right;
 }
 
 Vec3 SpecificForce(const State& x, const Forces& f) {

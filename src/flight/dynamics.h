@@ -62,6 +62,8 @@ Vec3 SpecificForce(const State& x, const Forces& f);
 
 // Unit lift direction at bank angle `bank_rad`: bank 0 = in the vertical plane, pointing up.
 Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double bank_rad);
+// The same with the bank given by its cosine and sine (for loops that hold a bank fixed).
+Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double cos_bank, double sin_bank);
 
 // Flight-path angle (rad, + up) and heading (rad clockwise from north) of v_Ecef, with respect to
 // the local geocentric horizontal (spherical approximation: for guidance and recording).
