@@ -163,12 +163,32 @@ bool EarthClear(const earth::Geodetic& site, const Vec3& r_Tgt_Ecef, bool refrac
   return SphereLineOfSightClear(k * radius_m, site.h_m, h_tgt_m, theta / k);
 }
 
-bool RadarCanSee(const RadarSpec& spec, const earth::Geodetic& site, const Vec3& r_Tgt_Ecef) {
-  const RadarGeometry g = RadarGeometryTo(site, r_Tgt_Ecef);
-  if (g.range_m > spec.instrumented_range_m || g.range_m <= 0.0) return false;
-  if (g.el_rad < spec.min_elevation_rad) return false;
-  if (!InsideSomeFace(spec, g.az_rad, g.el_rad)) return false;
+namespace {
+
+// RadarCanSee's tests; the geometry in *g when visible. Most (radar, target) pairs of a frame
+// fail on range or elevation: those are decided from the ENU vector before any inverse trig.
+// The elevation pre-test keeps a margin of 1e-9 in sin(el) (far above the few-ulp error of sin
+// and asin), so that only pairs asin would also reject leave early: the decisions are those of
+// the plain test.
+bool Visible(const RadarSpec& spec, const earth::Geodetic& site, const Vec3& r_Tgt_Ecef,
+             RadarGeometry* g) {
+  const Vec3 p_SiteTgt_Enu = earth::EnuFromEcef(r_Tgt_Ecef, site);
+  const double range_m = p_SiteTgt_Enu.norm();
+  if (range_m > spec.instrumented_range_m || range_m <= 0.0) return false;
+  if (std::abs(spec.min_elevation_rad) < 0.5 * core::kPi &&
+      p_SiteTgt_Enu.z() / range_m < std::sin(spec.min_elevation_rad) - 1e-9)
+    return false;
+  *g = RadarGeometryTo(site, r_Tgt_Ecef);
+  if (g->el_rad < spec.min_elevation_rad) return false;
+  if (!InsideSomeFace(spec, g->az_rad, g->el_rad)) return false;
   return EarthClear(site, r_Tgt_Ecef, spec.refraction_4_3);
+}
+
+}  // namespace
+
+bool RadarCanSee(const RadarSpec& spec, const earth::Geodetic& site, const Vec3& r_Tgt_Ecef) {
+  RadarGeometry g;
+  return Visible(spec, site, r_Tgt_Ecef, &g);
 }
 
 namespace {
@@ -197,8 +217,8 @@ void SetCovariance(const RadarSpec& spec, double snr, RadarMeasurement* m, doubl
 std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const earth::Geodetic& site,
                                           const TargetTruth& target, core::RandomStream& rng,
                                           const Vec3& v_Site_Ecef) {
-  if (!RadarCanSee(spec, site, target.r_Ecef)) return std::nullopt;
-  const RadarGeometry g = RadarGeometryTo(site, target.r_Ecef);
+  RadarGeometry g;
+  if (!Visible(spec, site, target.r_Ecef, &g)) return std::nullopt;
   const Vec3 r_Site_Ecef = earth::EcefFromGeodetic(site);
   const double snr = RadarSnr(spec, g.range_m, TargetRcs_m2(target, r_Site_Ecef));
   const double pd = ProbabilityOfDetection(snr, spec.pfa, spec.swerling, spec.noncoherent_pulses);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "core/error.h"
 #include "core/random.h"
 #include "earth/gravity.h"
 #include "earth/wgs84.h"
@@ -128,7 +129,7 @@ class TrackingLoop {
   void TaskRadars(double t, const std::vector<TrackView>& cues, std::vector<Detection>* out);
   void Record(double t, TrackingResult* result);
   void Assess(double t, const std::vector<TrackView>& views, TrackingResult* result);
-  void Keep(Detection&& d);
+  void Note(const Detection& d);  // scoring's notes of a detection of all_
   void Score(TrackingResult* result);
 
   const ScenarioSpec& spec_;
@@ -195,7 +196,7 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
   return m;
 }
 
-void TrackingLoop::Keep(Detection&& d) {
+void TrackingLoop::Note(const Detection& d) {
   const std::string& truth = d.truth_id();
   auto [it, inserted] = truth_id_index_.try_emplace(truth, static_cast<int>(truth_ids_.size()));
   if (inserted) truth_ids_.push_back(truth);
@@ -205,7 +206,6 @@ void TrackingLoop::Keep(Detection&& d) {
     if (threat != threat_index_.end())
       seen_[threat->second].push_back({std::llround(d.t_s * 1e3), core::HashName(d.platform_id)});
   }
-  all_.push_back(std::move(d));
 }
 
 // Narrow-field tasking: each confirmed track (largest position error first) gets up to
@@ -343,18 +343,25 @@ TrackingResult TrackingLoop::Run() {
   // later frames see.
   Sensing sensing(spec_, trajectories_, rep_);
   stream_ = &sensing;
-  std::vector<Detection> frame_detections, tasked;
   std::vector<Measurement> ms;
+  // The previous frame's warning and tasked detections: room is made ahead for this one's.
+  size_t last_frame = 0, last_tasked = 0;
+  // A frame's detections are written straight at the end of all_ (not copied there: each is
+  // ~0.6 kB); the measurements and scoring notes are taken from them in place.
+  const auto take = [&](size_t first, double t) {
+    ReserveProjected(&detection_truth_, all_.size() - first, t, spec_.duration_s);
+    for (size_t k = first; k < all_.size(); ++k) {
+      ms.push_back(ToMeasurement(all_[k], static_cast<int>(k)));
+      Note(all_[k]);
+    }
+  };
   for (double t : FrameTimes(spec_, sensing)) {
     ms.clear();
-    frame_detections.clear();
-    sensing.SenseFrame(t, &frame_detections);  // warning mode: wide-field IR, radar search
-    ReserveProjected(&all_, frame_detections.size(), t, spec_.duration_s);
-    ReserveProjected(&detection_truth_, frame_detections.size(), t, spec_.duration_s);
-    for (Detection& d : frame_detections) {
-      ms.push_back(ToMeasurement(d, static_cast<int>(all_.size())));
-      Keep(std::move(d));
-    }
+    ReserveProjected(&all_, 2 * last_frame + 64, t, spec_.duration_s);
+    const size_t first = all_.size();
+    sensing.SenseFrame(t, &all_);  // warning mode: wide-field IR, radar search
+    last_frame = all_.size() - first;
+    take(first, t);
     // Tasked looks cued by the confirmed tracks predicted to this frame.
     if (!tracker_->Empty()) {
       tracker_->PredictTo(t);
@@ -365,15 +372,12 @@ TrackingResult TrackingLoop::Run() {
         for (size_t k = 0; k < trajectories_.size(); ++k)
           flying_[k] = TargetAt(trajectories_[k], spec_.threats[k], t, &targets_[k]);
       }
-      tasked.clear();
-      TaskSpaceLayers(t, cues, &tasked);
-      TaskRadars(t, cues, &tasked);
-      ReserveProjected(&all_, tasked.size(), t, spec_.duration_s);
-      ReserveProjected(&detection_truth_, tasked.size(), t, spec_.duration_s);
-      for (Detection& d : tasked) {
-        ms.push_back(ToMeasurement(d, static_cast<int>(all_.size())));
-        Keep(std::move(d));
-      }
+      ReserveProjected(&all_, 2 * last_tasked + 64, t, spec_.duration_s);
+      const size_t first_tasked = all_.size();
+      TaskSpaceLayers(t, cues, &all_);
+      TaskRadars(t, cues, &all_);
+      last_tasked = all_.size() - first_tasked;
+      take(first_tasked, t);
     }
     if (!ms.empty() || !tracker_->Empty()) tracker_->ProcessFrame(t, ms);
     std::vector<tracking::TrackUpdateLog> log = tracker_->TakeUpdateLog();
@@ -577,7 +581,7 @@ void TrackingLoop::Score(TrackingResult* result) {
     result->rows[i].scored_truth_id = points[i].scored_truth_id;
 
   // Stereo mask: output times at which >= 2 satellites (any layer, wide field) detected a threat.
-  // Per threat, the (time in ms, platform hash) pairs Keep collected, sorted; a time with two
+  // Per threat, the (time in ms, platform hash) pairs Note collected, sorted; a time with two
   // distinct platforms counts.
   std::vector<std::vector<std::pair<long long, std::uint64_t>>>& seen = seen_;
   std::vector<std::vector<long long>> stereo(trajectories_.size());
@@ -613,13 +617,22 @@ void TrackingLoop::Score(TrackingResult* result) {
   result->metrics = tracking::ComputeRunMetrics(truth, points, infos, config);
 
   // Set metrics per output time over confirmed tracks.
-  std::map<double, std::vector<Vec3>> xs, ys;
-  for (const tracking::TruthPoint& p : truth) xs[p.t_s].push_back(p.x.head<3>());
-  for (const tracking::TrackPoint& p : points)
-    if (p.confirmed) ys[p.t_s].push_back(p.x.head<3>());
+  // Truth and track rows are both in time order (built and recorded time by time): one merge
+  // pass gathers each output time's positions.
+  HYPERDEF_ASSERT(std::is_sorted(truth.begin(), truth.end(),
+                                 [](const auto& a, const auto& b) { return a.t_s < b.t_s; }));
+  HYPERDEF_ASSERT(std::is_sorted(points.begin(), points.end(),
+                                 [](const auto& a, const auto& b) { return a.t_s < b.t_s; }));
+  std::vector<Vec3> x, y;
+  size_t next_truth = 0, next_point = 0;
   for (double t : times) {
-    const std::vector<Vec3>& x = xs[t];
-    const std::vector<Vec3>& y = ys[t];
+    x.clear();
+    y.clear();
+    for (; next_truth < truth.size() && truth[next_truth].t_s <= t; ++next_truth)
+      if (truth[next_truth].t_s == t) x.push_back(truth[next_truth].x.head<3>());
+    for (; next_point < points.size() && points[next_point].t_s <= t; ++next_point)
+      if (points[next_point].t_s == t && points[next_point].confirmed)
+        y.push_back(points[next_point].x.head<3>());
     if (x.empty() && y.empty()) continue;
     const tracking::GospaResult g = tracking::Gospa(x, y, 10e3, 2.0);
     const double ospa = tracking::OspaFromGospa(g, 10e3, 2.0);  // the same assignment

@@ -30,6 +30,17 @@ struct Fixed {
   using Hc = Eigen::Matrix<double, M, C>;
   using Km = Eigen::Matrix<double, N, M>;
 
+  // The N x N state matrices (runtime-sized, N x N here) seen in place as fixed-size ones: the
+  // kernels read and write them without copying 81 doubles in and out.
+  static Eigen::Map<const Mn> Fix(const StateMatrix& P) {
+    HYPERDEF_ASSERT(P.rows() == N && P.cols() == N);
+    return Eigen::Map<const Mn>(P.data());
+  }
+  static Eigen::Map<Mn> Fix(StateMatrix* P) {
+    HYPERDEF_ASSERT(P->rows() == N && P->cols() == N);
+    return Eigen::Map<Mn>(P->data());
+  }
+
   // Cholesky factor L (lower) of a small SPD matrix, unrolled for M <= 4; false when S is not
   // positive definite (or not finite).
   static bool Cholesky(const Mm& S, Mm* L) {
@@ -86,7 +97,8 @@ struct Fixed {
 
   // EkfFilter::Linearise's algebra (ekf.h) on fixed-size copies; fills inn and returns whether S
   // is positive definite (its factor in *L).
-  static bool Innovate(const Mn& P, const Hc& H, const Vm& nu, const Mm& R, Innovation* inn,
+  template <typename PMat>
+  static bool Innovate(const PMat& P, const Hc& H, const Vm& nu, const Mm& R, Innovation* inn,
                        Km* Pxz, Mm* L) {
     *Pxz = P.template leftCols<C>() * H.transpose();
     Mm S = H * Pxz->template topRows<C>() + R;
@@ -99,13 +111,11 @@ struct Fixed {
     return ok;
   }
 
-  static Innovation Linearise(const StateMatrix& P, const MeasJacobian& H, const MeasVector& nu,
-                              const MeasMatrix& R) {
-    Innovation inn;
+  static void Linearise(const StateMatrix& P, const MeasJacobian& H, const MeasVector& nu,
+                        const MeasMatrix& R, Innovation* inn) {
     Km Pxz;
     Mm L;
-    Innovate(Mn(P), Hc(H.leftCols(C)), Vm(nu), Mm(R), &inn, &Pxz, &L);
-    return inn;
+    Innovate(Fix(P), Hc(H.leftCols(C)), Vm(nu), Mm(R), inn, &Pxz, &L);
   }
 
   // The Joseph-form update (ekf.h) of (x, P) in place; one Cholesky factor of S serves the score
@@ -115,7 +125,7 @@ struct Fixed {
   static Innovation Update(const MeasJacobian& H_d, const MeasVector& nu_d, const Measurement& m,
                            const Innovation* known, StateVector* x, StateMatrix* P_d) {
     Innovation inn;
-    const Mn P = *P_d;
+    const Eigen::Map<const Mn> P = Fix(*P_d);  // read only until the final write of *P_d
     const Hc H = H_d.leftCols(C);
     const Vm nu = nu_d;
     const Mm R = m.R;
@@ -141,16 +151,16 @@ struct Fixed {
     const Mn A = P + D * P.template topRows<C>();
     Mn Pn = A + A.template leftCols<C>() * D.transpose() + K * R * Kt;
     Pn = (0.5 * (Pn + Pn.transpose())).eval();
-    *P_d = Pn;
+    Fix(P_d) = Pn;
     return inn;
   }
 
   // P = F P F' + Q, symmetrised.
   static void Propagate(const StateMatrix& F_d, const StateMatrix& Q, StateMatrix* P_d) {
-    const Mn F = F_d;
-    Mn P = F * Mn(*P_d) * F.transpose() + Mn(Q);
+    const Eigen::Map<const Mn> F = Fix(F_d);
+    Mn P = F * Fix(*P_d) * F.transpose() + Fix(Q);
     P = (0.5 * (P + P.transpose())).eval();
-    *P_d = P;
+    Fix(P_d) = P;
   }
 };
 
@@ -306,24 +316,25 @@ void EkfFilter::Predict(double t_s) {
   detail::Symmetrise(&state_.P);
 }
 
-Innovation EkfFilter::Linearise(const Measurement& m, MeasJacobian* H) const {
+void EkfFilter::Linearise(const Measurement& m, MeasJacobian* H, Innovation* inn) const {
   const MeasurementModel& h = model_for_(m.kind);
   *H = h.Jacobian(state_.x, m);
-  Innovation inn;
-  inn.nu = h.Residual(m.z, h.Predict(state_.x, m));
+  const MeasVector nu = h.Residual(m.z, h.Predict(state_.x, m));
   const bool fixed =
-      DispatchSizes(*H, [&](auto k) { inn = decltype(k)::Linearise(state_.P, *H, inn.nu, m.R); });
-  if (fixed) return inn;
-  inn.Pxz = state_.P * H->transpose();
-  inn.S = *H * inn.Pxz + m.R;
-  const MeasMatrix St = inn.S.transpose();
-  inn.S = 0.5 * (inn.S + St);
-  detail::GaussianScore(inn.nu, inn.S, &inn.nis, &inn.log_likelihood);
-  return inn;
+      DispatchSizes(*H, [&](auto k) { decltype(k)::Linearise(state_.P, *H, nu, m.R, inn); });
+  if (fixed) return;
+  inn->nu = nu;
+  inn->Pxz = state_.P * H->transpose();
+  inn->S = *H * inn->Pxz + m.R;
+  const MeasMatrix St = inn->S.transpose();
+  inn->S = 0.5 * (inn->S + St);
+  detail::GaussianScore(inn->nu, inn->S, &inn->nis, &inn->log_likelihood);
 }
 
-Innovation EkfFilter::Innovate(const Measurement& m) const {
-  last_.inn = Linearise(m, &last_.H);
+Innovation EkfFilter::Innovate(const Measurement& m) const { return InnovateKept(m); }
+
+const Innovation& EkfFilter::InnovateKept(const Measurement& m) const {
+  Linearise(m, &last_.H, &last_.inn);
   last_.m = &m;
   last_.t_s = m.t_s;
   last_.z = m.z;

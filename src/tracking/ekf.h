@@ -53,6 +53,12 @@ class GaussianFilter : public TrackFilter {
   // Update with one measurement and return the innovation it used (formed against the state
   // before the update; its log_likelihood weighs the mode in an IMM).
   virtual Innovation Correct(const Measurement& m) = 0;
+  // Innovate(m), held by the filter until its next Innovate, InnovateKept or change of state:
+  // the IMM reads its modes' innovations of a gating candidate without copying them.
+  virtual const Innovation& InnovateKept(const Measurement& m) const {
+    kept_ = Innovate(m);
+    return kept_;
+  }
 
   void Update(const Measurement& m) final { Correct(m); }
   // PDA (filter.h): each measurement's conditional update, combined as a moment-matched mixture.
@@ -68,6 +74,9 @@ class GaussianFilter : public TrackFilter {
   double Time() const final { return State().t_s; }
   std::vector<std::string> ModeNames() const final;
   std::vector<double> ModeProbabilities() const final { return {1.0}; }
+
+ private:
+  mutable Innovation kept_;  // InnovateKept's default holder
 };
 
 class EkfFilter final : public GaussianFilter {
@@ -83,6 +92,7 @@ class EkfFilter final : public GaussianFilter {
   // pair the association then applies). Hence not safe to call on one filter from two threads
   // at once (nothing does: a filter belongs to one track of one tracker).
   Innovation Innovate(const Measurement& m) const override;
+  const Innovation& InnovateKept(const Measurement& m) const override;
   Innovation Correct(const Measurement& m) override;
 
   const Gaussian& State() const override { return state_; }
@@ -91,7 +101,7 @@ class EkfFilter final : public GaussianFilter {
 
  private:
   // Innovation plus the Jacobian it used (for the Joseph form).
-  Innovation Linearise(const Measurement& m, MeasJacobian* H) const;
+  void Linearise(const Measurement& m, MeasJacobian* H, Innovation* inn) const;
   // Conditional update of (x, P) with m, in place; returns the innovation.
   Innovation UpdateInPlace(const Measurement& m, StateVector* x, StateMatrix* P) const override;
 

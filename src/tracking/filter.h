@@ -30,6 +30,13 @@ class TrackFilter {
   // Innovation of m against the current estimate (call Predict(m.t_s) first). Const: gating and
   // association evaluate many candidates before any update.
   virtual Innovation Innovate(const Measurement& m) const = 0;
+  // Innovate(m)'s NIS and log-likelihood, all that gating and association read of it; filters
+  // that can skip the rest (IMM: the cross covariance of the mixture) override it.
+  virtual void Score(const Measurement& m, double* nis, double* log_likelihood) const {
+    const Innovation inn = Innovate(m);
+    *nis = inn.nis;
+    *log_likelihood = inn.log_likelihood;
+  }
   // Update with one measurement (at the current time).
   virtual void Update(const Measurement& m) = 0;
   // Probabilistic data association update (Bar-Shalom & Li 1995): beta[i] is the probability
@@ -40,6 +47,13 @@ class TrackFilter {
                          double beta0) = 0;
   // Position and velocity (6-state Gaussian) at the current time; IMM: the moment-matched mix.
   virtual Gaussian Estimate() const = 0;
+  // The position block of Estimate() (mean and covariance), what the association pre-gate needs
+  // of every track every frame; filters that can form it alone (IMM) skip the rest.
+  virtual void PositionEstimate(Vec3* r, Mat3* P) const {
+    const Gaussian g = Estimate();
+    *r = g.x.head<3>();
+    *P = g.P.topLeftCorner<3, 3>();
+  }
   virtual double Time() const = 0;
   // Mode names and probabilities: one mode with probability 1 for a single-model filter.
   virtual std::vector<std::string> ModeNames() const = 0;

@@ -180,34 +180,48 @@ void ImmFilter::Predict(double t_s) {
 }
 
 Innovation ImmFilter::Innovate(const Measurement& m) const {
+  Innovation out;
+  Mixture(m, true, &out);
+  return out;
+}
+
+void ImmFilter::Score(const Measurement& m, double* nis, double* log_likelihood) const {
+  Innovation out;
+  Mixture(m, false, &out);
+  *nis = out.nis;
+  *log_likelihood = out.log_likelihood;
+}
+
+void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p) const {
+  Innovation& out = *out_p;
   const int r = ModeCount();
-  std::array<Innovation, kMaxModes> inn;
+  std::array<const Innovation*, kMaxModes> kept;
   double log_l = kNegInf;
   double w_sum = 0.0;
   for (int j = 0; j < r; ++j) {
-    inn[j] = modes_[j]->Innovate(m);
-    if (mu_(j) <= 0.0 || !std::isfinite(inn[j].log_likelihood)) continue;
-    log_l = LogAddExp(log_l, LogMu(j) + inn[j].log_likelihood);
+    kept[j] = &modes_[j]->InnovateKept(m);
+    if (mu_(j) <= 0.0 || !std::isfinite(kept[j]->log_likelihood)) continue;
+    log_l = LogAddExp(log_l, LogMu(j) + kept[j]->log_likelihood);
     w_sum += mu_(j);
   }
   const int nz = static_cast<int>(m.z.size());
-  Innovation out;
   out.nu = MeasVector::Zero(nz);
   out.S = MeasMatrix::Zero(nz, nz);
-  out.Pxz = GainMatrix::Zero(6, nz);
+  out.Pxz = GainMatrix::Zero(cross ? 6 : 0, nz);
   if (w_sum <= 0.0) {  // no mode gives a usable innovation
     out.S = m.R;
     out.nis = std::numeric_limits<double>::infinity();
     out.log_likelihood = kNegInf;
-    return out;
+    return;
   }
-  auto usable = [&](int j) { return mu_(j) > 0.0 && std::isfinite(inn[j].log_likelihood); };
+  auto usable = [&](int j) { return mu_(j) > 0.0 && std::isfinite(kept[j]->log_likelihood); };
   Vec3 r_mean = Vec3::Zero();
   Vec3 v_mean = Vec3::Zero();
   for (int j = 0; j < r; ++j) {
     if (!usable(j)) continue;
     const double w = mu_(j) / w_sum;
-    out.nu += w * inn[j].nu;
+    out.nu += w * kept[j]->nu;
+    if (!cross) continue;
     r_mean += w * modes_[j]->State().x.segment<3>(0);
     v_mean += w * modes_[j]->State().x.segment<3>(3);
   }
@@ -216,16 +230,16 @@ Innovation ImmFilter::Innovate(const Measurement& m) const {
   for (int j = 0; j < r; ++j) {
     if (!usable(j)) continue;
     const double w = mu_(j) / w_sum;
-    const MeasVector dnu = inn[j].nu - out.nu;
+    const MeasVector dnu = kept[j]->nu - out.nu;
+    out.S += w * (kept[j]->S + dnu * dnu.transpose());
+    if (!cross) continue;
     const StateVector dx = modes_[j]->State().x.head(6) - x_mean;
-    out.S += w * (inn[j].S + dnu * dnu.transpose());
     // z^_j - z^ = -(nu_j - nu).
-    out.Pxz += w * (inn[j].Pxz.topRows(6) - dx * dnu.transpose());
+    out.Pxz += w * (kept[j]->Pxz.topRows(6) - dx * dnu.transpose());
   }
   double log_gauss = 0.0;
   detail::GaussianScore(out.nu, out.S, &out.nis, &log_gauss);
   out.log_likelihood = log_l;
-  return out;
 }
 
 void ImmFilter::Update(const Measurement& m) {
@@ -295,6 +309,20 @@ Gaussian ImmFilter::Estimate() const {
   e.x = x;
   e.P = 0.5 * (P + P.transpose());
   return e;
+}
+
+void ImmFilter::PositionEstimate(Vec3* r, Mat3* P) const {
+  const int n = ModeCount();
+  Vec3 x = Vec3::Zero();
+  for (int j = 0; j < n; ++j) x += mu_(j) * modes_[j]->State().x.head<3>();
+  Mat3 S = Mat3::Zero();
+  for (int j = 0; j < n; ++j) {
+    const Gaussian& g = modes_[j]->State();
+    const Vec3 d = g.x.head<3>() - x;
+    S += mu_(j) * (g.P.topLeftCorner<3, 3>() + d * d.transpose());
+  }
+  *r = x;
+  *P = 0.5 * (S + S.transpose());
 }
 
 std::vector<std::string> ImmFilter::ModeNames() const {

@@ -66,10 +66,12 @@ class ImmFilter final : public TrackFilter {
   std::unique_ptr<TrackFilter> Clone() const override;
   void Predict(double t_s) override;
   Innovation Innovate(const Measurement& m) const override;
+  void Score(const Measurement& m, double* nis, double* log_likelihood) const override;
   void Update(const Measurement& m) override;
   void UpdatePda(const std::vector<const Measurement*>& ms, const std::vector<double>& beta,
                  double beta0) override;
   Gaussian Estimate() const override;
+  void PositionEstimate(Vec3* r, Mat3* P) const override;  // Estimate()'s arithmetic, 3 states
   double Time() const override { return modes_.front()->Time(); }
   std::vector<std::string> ModeNames() const override;
   std::vector<double> ModeProbabilities() const override;
@@ -80,6 +82,8 @@ class ImmFilter final : public TrackFilter {
  private:
   // The interaction step (1. above); sets mu_ to the predicted probabilities c_j.
   void Mix();
+  // Innovate's mixture; the cross covariance (out->Pxz) only when `cross`.
+  void Mixture(const Measurement& m, bool cross, Innovation* out) const;
   // log(mu_(j)) for mu_(j) > 0, remembered while mu_(j) keeps its value: the gating innovations
   // of a frame and the update that follows them use the same probabilities.
   double LogMu(int j) const;

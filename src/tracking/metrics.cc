@@ -62,7 +62,10 @@ std::string Vote(const std::vector<const TrackHistoryEntry*>& entries, std::size
 double PositionSigma(const Matrix6& P) {
   const Eigen::Matrix3d P_rr =
       0.5 * (P.topLeftCorner<3, 3>() + P.topLeftCorner<3, 3>().transpose());
-  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(P_rr, Eigen::EigenvaluesOnly);
+  // Eigen's closed-form 3 x 3 solver (trigonometric roots of the characteristic cubic): ~5x
+  // cheaper than the iterative QR, and its largest eigenvalue agrees to ~1e-12 relative.
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig;
+  eig.computeDirect(P_rr, Eigen::EigenvaluesOnly);
   return std::sqrt(std::max(0.0, eig.eigenvalues().maxCoeff()));
 }
 
@@ -102,8 +105,11 @@ class TrackTimeIndex {
       : tracks_(tracks), tol_s_(tol_s) {
     order_.resize(tracks.size());
     std::iota(order_.begin(), order_.end(), std::size_t{0});
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](std::size_t a, std::size_t b) { return tracks[a].t_s < tracks[b].t_s; });
+    const auto by_time = [&](std::size_t a, std::size_t b) {
+      return tracks[a].t_s < tracks[b].t_s;
+    };
+    if (!std::is_sorted(order_.begin(), order_.end(), by_time))
+      std::stable_sort(order_.begin(), order_.end(), by_time);
   }
   // Indices (into tracks) of the rows within tol of t_s: [first, last) of order_.
   std::pair<std::size_t, std::size_t> At(double t_s) const {
@@ -131,10 +137,12 @@ void ScoreTrackTruth(const std::vector<TrackHistoryEntry>& history, std::vector<
   HYPERDEF_ASSERT(window_updates >= 1);
   std::unordered_map<int, std::vector<const TrackHistoryEntry*>> by_track;
   for (const TrackHistoryEntry& h : history) by_track[h.track_id].push_back(&h);
+  const auto by_time = [](const TrackHistoryEntry* a, const TrackHistoryEntry* b) {
+    return a->t_s < b->t_s;
+  };
   for (auto& [id, entries] : by_track) {
-    std::stable_sort(
-        entries.begin(), entries.end(),
-        [](const TrackHistoryEntry* a, const TrackHistoryEntry* b) { return a->t_s < b->t_s; });
+    if (!std::is_sorted(entries.begin(), entries.end(), by_time))  // usually in order already
+      std::stable_sort(entries.begin(), entries.end(), by_time);
   }
   for (TrackPoint& row : tracks) {
     const auto it = by_track.find(row.track_id);
@@ -216,9 +224,11 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
     tr.birth_s = std::min(tr.birth_s, p.t_s);
     tr.rows.push_back(&p);
   }
+  const auto by_time = [](const TrackPoint* a, const TrackPoint* b) { return a->t_s < b->t_s; };
+  // Rows usually arrive in time order already: the sorts below are then skipped (same result).
   for (auto& [id, tr] : by_track) {
-    std::stable_sort(tr.rows.begin(), tr.rows.end(),
-                     [](const TrackPoint* a, const TrackPoint* b) { return a->t_s < b->t_s; });
+    if (!std::is_sorted(tr.rows.begin(), tr.rows.end(), by_time))
+      std::stable_sort(tr.rows.begin(), tr.rows.end(), by_time);
   }
   const TrackTimeIndex index(tracks, tol);
   // The only rows that can follow a truth: confirmed and scored to it. Grouped by truth id, in
@@ -228,8 +238,8 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
   for (const TrackPoint& p : tracks)
     if (p.confirmed) candidates[p.scored_truth_id].push_back(&p);
   for (auto& [id, rows] : candidates) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const TrackPoint* a, const TrackPoint* b) { return a->t_s < b->t_s; });
+    if (!std::is_sorted(rows.begin(), rows.end(), by_time))
+      std::stable_sort(rows.begin(), rows.end(), by_time);
   }
   static const std::vector<const TrackPoint*> kNoRows;
 
@@ -246,8 +256,11 @@ RunMetrics ComputeRunMetrics(const std::vector<TruthPoint>& truth,
 
   for (const std::string& id : truth_ids) {
     std::vector<const TruthPoint*>& rows = truth_rows[id];
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const TruthPoint* a, const TruthPoint* b) { return a->t_s < b->t_s; });
+    const auto truth_by_time = [](const TruthPoint* a, const TruthPoint* b) {
+      return a->t_s < b->t_s;
+    };
+    if (!std::is_sorted(rows.begin(), rows.end(), truth_by_time))
+      std::stable_sort(rows.begin(), rows.end(), truth_by_time);
     const auto threat_it = threat_by_id.find(id);
     const ThreatInfo* threat = threat_it == threat_by_id.end() ? nullptr : threat_it->second;
     const IntervalUnion mask(threat != nullptr ? threat->custody_mask

@@ -140,10 +140,8 @@ double Tracker::Gate(int dof) {
 const Tracker::Reach& Tracker::ReachOf(int i) {
   Reach& e = reach_[static_cast<size_t>(i)];
   if (!e.valid) {
-    const Gaussian g = tracks_[static_cast<size_t>(i)].filter->Estimate();
-    e.r = g.x.head<3>();
-    e.P = g.P.topLeftCorner<3, 3>();
-    e.reach_m = 6.0 * std::sqrt(g.P.topLeftCorner<3, 3>().trace()) + 5000.0;
+    tracks_[static_cast<size_t>(i)].filter->PositionEstimate(&e.r, &e.P);
+    e.reach_m = 6.0 * std::sqrt(e.P.trace()) + 5000.0;
     e.valid = true;
   }
   return e;
@@ -159,28 +157,36 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   // The measurement's own allowance, once per measurement (not per pair): LOS, 10 sigma of
   // angle (times the range along the line, below); radar, 10 sigma of range plus 10 % of it;
   // position, 10 sigma.
-  std::vector<double>& allowance = allowance_;
-  allowance.resize(static_cast<size_t>(n_meas));
+  // Packed per measurement (the pair loop below runs tracks x measurements times and would
+  // otherwise walk the large Measurement structs).
+  std::vector<PreGate>& packed = pregate_;
+  packed.resize(static_cast<size_t>(n_meas));
   for (int j = 0; j < n_meas; ++j) {
     const Measurement& m = *scan[j];
-    allowance[j] = m.kind == MeasKind::kLos     ? 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1)))
-                   : m.kind == MeasKind::kRadar ? 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0)
-                                                : 10.0 * std::sqrt(m.R.trace());
+    PreGate& g = packed[static_cast<size_t>(j)];
+    g.kind = m.kind;
+    g.sensor_r = m.sensor_r_Eci;
+    g.los = m.los_Eci;
+    g.z0 = m.kind == MeasKind::kPosition ? 0.0 : m.z(0);
+    g.z = m.kind == MeasKind::kPosition ? Vec3(m.z.head<3>()) : Vec3::Zero();
+    g.allowance = m.kind == MeasKind::kLos     ? 10.0 * std::sqrt(std::max(m.R(0, 0), m.R(1, 1)))
+                  : m.kind == MeasKind::kRadar ? 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0)
+                                               : 10.0 * std::sqrt(m.R.trace());
   }
-  const auto near = [&](const Reach& t, const Measurement& m, double allow) {
-    const Vec3 d = t.r - m.sensor_r_Eci;
+  const auto near = [](const Reach& t, const PreGate& m) {
     if (m.kind == MeasKind::kLos) {
-      const double along = d.dot(m.los_Eci);
+      const Vec3 d = t.r - m.sensor_r;
+      const double along = d.dot(m.los);
       if (along <= 0.0) return false;
       const double lateral2 = d.squaredNorm() - along * along;
-      const double tol = t.reach_m + allow * along;
+      const double tol = t.reach_m + m.allowance * along;
       return lateral2 <= tol * tol;
     }
     if (m.kind == MeasKind::kRadar) {
-      const double range_error = std::abs(d.norm() - m.z(0));
-      return range_error <= t.reach_m + allow;
+      const double range_error = std::abs((t.r - m.sensor_r).norm() - m.z0);
+      return range_error <= t.reach_m + m.allowance;
     }
-    return (t.r - m.z.head<3>()).norm() <= t.reach_m + allow;
+    return (t.r - m.z).norm() <= t.reach_m + m.allowance;
   };
   const int dof = static_cast<int>(scan.front()->z.size());
   const double gate = Gate(dof);
@@ -191,10 +197,11 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
   for (int i = 0; i < n_tracks; ++i) {
     const Reach& t = ReachOf(i);
     for (int j = 0; j < n_meas; ++j) {
-      if (!near(t, *scan[j], allowance[j])) continue;
-      const Innovation inn = tracks_[i].filter->Innovate(*scan[j]);
-      if (!(inn.nis <= gate)) continue;
-      pairs.push_back({i, j, inn.nis, gnn ? 0.0 : std::exp(inn.log_likelihood)});
+      if (!near(t, packed[static_cast<size_t>(j)])) continue;
+      double nis = 0.0, log_l = 0.0;
+      tracks_[i].filter->Score(*scan[j], &nis, &log_l);
+      if (!(nis <= gate)) continue;
+      pairs.push_back({i, j, nis, gnn ? 0.0 : std::exp(log_l)});
     }
   }
   if (pairs.empty()) return;
@@ -434,15 +441,23 @@ void Tracker::ManageTracks(double t_s) {
   }
   // Duplicates: of two tracks on one target, keep the confirmed, then the older.
   const double gate = config_.duplicate_gate;
+  const double reject = std::max(100.0, gate);
+  // Positions and position-variance traces, packed for the all-pairs cheap reject.
+  std::vector<std::pair<Vec3, double>>& near = duplicate_scratch_;
+  near.clear();
+  for (const Gaussian& g : est) near.push_back({g.x.head<3>(), g.P.topLeftCorner<3, 3>().trace()});
   for (size_t a = 0; a < tracks_.size(); ++a) {
     if (tracks_[a].status == TrackStatus::kDeleted) continue;
     const Gaussian& ga = est[a];
     for (size_t b = a + 1; b < tracks_.size(); ++b) {
       if (tracks_[b].status == TrackStatus::kDeleted) continue;
+      // Cheap reject: d' S^-1 d >= |d|^2 / trace(S) > max(100, gate) fails the gate.
+      if ((near[a].first - near[b].first).squaredNorm() >
+          reject * (near[a].second + near[b].second))
+        continue;
       const Gaussian& gb = est[b];
       const Vec3 d = Vec3(ga.x.head<3>()) - Vec3(gb.x.head<3>());
       const Mat3 S = Mat3(ga.P.topLeftCorner<3, 3>()) + Mat3(gb.P.topLeftCorner<3, 3>());
-      if (d.squaredNorm() > 100.0 * S.trace()) continue;  // cheap reject
       if (d.dot(S.ldlt().solve(d)) > gate) continue;
       const Vec3 dv = Vec3(ga.x.tail<3>()) - Vec3(gb.x.tail<3>());
       const Mat3 Sv = Mat3(ga.P.bottomRightCorner<3, 3>()) + Mat3(gb.P.bottomRightCorner<3, 3>());

@@ -153,13 +153,20 @@ class Tracker : public TrackerInterface {
   std::vector<TrackUpdateLog> log_;
   int next_id_ = 1;
   std::array<double, kMaxMeas + 1> gates_{};  // chi-square gate by measurement dimension
-  std::vector<Reach> reach_;                  // this frame's pre-gate view of each track
-  struct PairScratch {  // a gated (track, measurement) pair of the scan being associated
+  std::vector<std::pair<Vec3, double>> duplicate_scratch_;  // ManageTracks: position, trace
+  std::vector<Reach> reach_;  // this frame's pre-gate view of each track
+  struct PairScratch {        // a gated (track, measurement) pair of the scan being associated
     int track, meas;
     double nis, likelihood;
   };
   std::vector<PairScratch> pairs_;
-  std::vector<double> allowance_;    // AssociateScan's scratch: pre-gate allowance per measurement
+  struct PreGate {  // AssociateScan's pre-gate view of one measurement
+    MeasKind kind;
+    Vec3 sensor_r, los, z;  // sensor position, LOS direction (kLos), position (kPosition)
+    double z0;              // kRadar: measured range
+    double allowance;       // the measurement's own allowance (m; LOS: per m along the line)
+  };
+  std::vector<PreGate> pregate_;     // AssociateScan's scratch, one per measurement of the scan
   Eigen::MatrixXd nis_;              // AssociateScan's scratch: the compact problem's nis
   AssignmentSolver gnn_solver_;      // and its GNN solver (workspace kept between scans)
   std::vector<Gaussian> estimates_;  // ManageTracks' scratch: each live track's estimate
