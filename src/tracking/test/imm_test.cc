@@ -162,6 +162,32 @@ TEST(ImmTest, InnovationIsTheModeMixture) {
   EXPECT_NEAR(inn.nis, inn.nu.dot(inn.S.inverse() * inn.nu), 1e-9 * inn.nis);
 }
 
+// The association shortcuts give Innovate's and Estimate's numbers exactly (the tracker's outputs
+// must not depend on which one it called): Score = Innovate's (nis, log-likelihood), and
+// PositionEstimate = Estimate's position block, bit for bit.
+TEST(ImmTest, ScoreAndPositionEstimateEqualTheFullForms) {
+  auto cv = std::make_shared<CvModel>(1.0);
+  auto ca = std::make_shared<CaModel>(20.0, 10.0);
+  auto imm_ptr = MakeImm({cv, ca}, Transition2(0.95, 0.9), {0.7, 0.3}, false, Prior6(100.0, 10.0),
+                         &TestModelFor);
+  auto& imm = dynamic_cast<ImmFilter&>(*imm_ptr);
+  imm.Predict(3.0);
+  for (const double range : {2400.0, 2500.0, 9000.0}) {
+    const Measurement m = Radar(3.0, range, 2.75, 0.2);
+    double nis = 0.0, log_l = 0.0;
+    imm.Score(m, &nis, &log_l);
+    const Innovation inn = imm.Innovate(m);
+    EXPECT_EQ(nis, inn.nis);
+    EXPECT_EQ(log_l, inn.log_likelihood);
+  }
+  Vec3 r;
+  Mat3 P;
+  imm.PositionEstimate(&r, &P);
+  const Gaussian e = imm.Estimate();
+  EXPECT_EQ(r, Vec3(e.x.head<3>()));
+  EXPECT_EQ(P, Mat3(e.P.topLeftCorner<3, 3>()));
+}
+
 TEST(ImmTest, PdaReducesToUpdateAndToNoUpdate) {
   auto cv = std::make_shared<CvModel>(1.0);
   auto ca = std::make_shared<CaModel>(20.0, 10.0);
