@@ -216,7 +216,7 @@ double Interceptor::DragArea() const {
 
 double Interceptor::AeroLimit(const Vec3& r, const Vec3& v, double m) const {
   if (spec_.aero_limit.structural_limit_mps2 <= 0.0 || spec_.aero_limit.cl_max <= 0.0) return 0.0;
-  const double q = 0.5 * earth::Us76(CheapAltitude(r)).density_kgpm3 * v.squaredNorm();
+  const double q = 0.5 * earth::Us76Density(CheapAltitude(r)) * v.squaredNorm();
   return MaxLateralAccel(spec_.aero_limit, q, m);
 }
 
@@ -329,7 +329,7 @@ Vec3 Interceptor::Command(double* limit) const {
       Vec3 a_I = GravityAndFrameAccel_Ecef(r_, v_);
       const double speed = v_.norm();
       if (speed > 1.0) {
-        const double rho = earth::Us76(CheapAltitude(r_)).density_kgpm3;
+        const double rho = earth::Us76Density(CheapAltitude(r_));
         double axial = -0.5 * rho * speed * speed * DragArea() * spec_.drag_coefficient / m_;
         if (burning_) axial += Thrust(spec_.stages[static_cast<std::size_t>(stage_)]) / m_;
         a_I += (axial / speed) * v_;
@@ -411,7 +411,7 @@ void Interceptor::Step(double h) {
     Vec3 acc = GravityAndFrameAccel_Ecef(r, v) + a_app;
     const double speed = v.norm();
     if (speed > 1e-3) {
-      const double rho = earth::Us76(CheapAltitude(r)).density_kgpm3;
+      const double rho = earth::Us76Density(CheapAltitude(r));
       acc -= (k_drag * rho * speed / m) * v;
     }
     if (thrust > 0.0) {
