@@ -137,7 +137,9 @@ class Interceptor {
               double estimate_time_s = std::numeric_limits<double>::quiet_NaN());
 
   // Advances to t_s (no-op when t_s <= Time_s() or Done()). `truth` is used only by the seeker
-  // model and the closest-approach bookkeeping, never by the guidance directly.
+  // model and the closest-approach bookkeeping, never by the guidance directly. A target that
+  // does not exist at the call's start (truth false) is not polled for in this call: the flight
+  // takes its midcourse steps (a trajectory only ever ends, so nothing is missed).
   void Advance(double t_s, const TruthFunction& truth);
 
   bool Done() const { return phase_ == InterceptorPhase::kEnded; }

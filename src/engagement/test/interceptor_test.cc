@@ -206,6 +206,44 @@ TEST(Interceptor, PerfectInformationMissesByLessThanOneMetre) {
   }
 }
 
+// The second round of a salvo after the first killed the target: the target's truth ends at the
+// kill (as the loop truncates its trajectory), the track's uplinks stop with it. The flight goes
+// on to its end, but no longer at seeker-polling steps (it took 20 ms steps for the rest of its
+// 150-300 s: 25,000-54,000 steps per such shot in the regional run): after the kill it takes at
+// most one step per 0.1 s (its midcourse step below 80 km), and it reports no intercept.
+TEST(Interceptor, NoSeekerPollingOnceTheTargetIsGone) {
+  Case c = TerminalCase();
+  const Target target = TerminalTarget(c);
+  const double t_kill = c.t_i - 8.0;  // 8 s before this round's planned intercept
+  const FlyoutPoint f = FlyToPoint(c.spec, kSite, c.r_i);
+  ASSERT_TRUE(f.reachable);
+  const double t_launch = c.t_i - f.time_of_flight_s;
+  ASSERT_LT(t_launch, t_kill - 5.0);
+  Interceptor icpt(c.spec, kSite, t_launch, c.r_i, c.t_i, 7);
+  const TruthFunction truth = [&](double t, Vec3* r, Vec3* v) {
+    return t <= t_kill && target(t, r, v);
+  };
+  long steps_at_kill = -1;
+  double t = t_launch;
+  for (; !icpt.Done() && t < t_launch + c.spec.max_flight_time_s + 1.0;
+       t += c.spec.uplink_period_s) {
+    if (t <= t_kill) {
+      Vec3 r, v;
+      target(icpt.Time_s(), &r, &v);
+      icpt.Uplink(c.r_i, c.t_i, r, v);
+    } else if (steps_at_kill < 0) {
+      steps_at_kill = icpt.Steps();
+    }
+    icpt.Advance(t + c.spec.uplink_period_s, truth);
+  }
+  ASSERT_TRUE(icpt.Done());
+  ASSERT_GE(steps_at_kill, 0);
+  EXPECT_NE(icpt.EndReason(), InterceptorEnd::kClosestApproach);
+  const double flown_after_kill_s = icpt.Time_s() - t_kill;
+  EXPECT_GT(flown_after_kill_s, 20.0);
+  EXPECT_LE(static_cast<double>(icpt.Steps() - steps_at_kill), flown_after_kill_s / 0.1 + 20.0);
+}
+
 // The uplinked PIP against a crossing ballistic target when the interceptor is late on its plan
 // (launched 2 s after the planned launch, as a battery's launch interval delays a salvo's second
 // round; a fly-out-table or ship-motion error acts the same way). The loop's uplink gives the
