@@ -179,7 +179,7 @@ ReplicationOutput RunReplication(const ScenarioSpec& nominal, std::uint64_t poin
                                  std::uint64_t run, bool keep_trace, double band_step_s,
                                  const AimCache* aims) {
   const ScenarioSpec spec = SampleScenario(nominal, run);
-  RunResult result = RunScenario(spec, run, aims);
+  RunResult result = RunScenario(spec, run, aims, keep_trace);  // detections only for a trace
   ReplicationOutput out;
   out.bands.step_s = band_step_s;
   out.record = SummariseRun(spec, result, point, run, &out.bands);

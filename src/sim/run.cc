@@ -83,13 +83,15 @@ std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec, const AimC
   return out;
 }
 
-RunResult RunScenario(const ScenarioSpec& spec, std::uint64_t replication, const AimCache* aims) {
+RunResult RunScenario(const ScenarioSpec& spec, std::uint64_t replication, const AimCache* aims,
+                      bool keep_detections) {
   RunResult result;
   result.trajectories = FlyThreats(spec, aims);
   if (spec.tracker.enabled) {
     // The closed loop senses frame by frame itself (cued looks, and later kills, change what
     // the next frames see).
-    result.tracking = RunTracking(spec, &result.trajectories, &result.sensing, replication);
+    result.tracking =
+        RunTracking(spec, &result.trajectories, &result.sensing, replication, keep_detections);
   } else {
     result.sensing = SenseScenario(spec, result.trajectories, replication);
   }

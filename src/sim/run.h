@@ -42,7 +42,9 @@ std::vector<threats::Trajectory> FlyThreats(const ScenarioSpec& spec,
 
 // FlyThreats, then lets every sensor look, then tracks (closed loop with the cued modes).
 // `replication` keys every random stream of the run (Monte Carlo replication index).
+// keep_detections false (a Monte Carlo replication without a trace) leaves a tracked run's
+// sensing.detections empty; every other result is the same (see RunTracking).
 RunResult RunScenario(const ScenarioSpec& spec, std::uint64_t replication = 0,
-                      const AimCache* aims = nullptr);
+                      const AimCache* aims = nullptr, bool keep_detections = true);
 
 }  // namespace hyperdef::sim

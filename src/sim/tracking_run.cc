@@ -96,8 +96,9 @@ std::unique_ptr<tracking::TrackerInterface> MakeTracker(const ScenarioSpec& spec
 class TrackingLoop {
  public:
   TrackingLoop(const ScenarioSpec& spec, std::vector<threats::Trajectory>* trajectories,
-               SensingResult* sensing, std::uint64_t rep)
+               SensingResult* sensing, std::uint64_t rep, bool keep_detections)
       : spec_(spec),
+        keep_detections_(keep_detections),
         trajectories_(*trajectories),
         sensing_(sensing),
         rep_(rep),
@@ -133,6 +134,9 @@ class TrackingLoop {
   void Score(TrackingResult* result);
 
   const ScenarioSpec& spec_;
+  // Whether *sensing receives every detection (all_ grows through the run) or all_ holds one
+  // frame's at a time (dropped_ before it).
+  bool keep_detections_;
   const std::vector<threats::Trajectory>& trajectories_;  // shortened by kills (engagement_)
   std::unique_ptr<EngagementManager> engagement_;
   std::map<int, TrackThreat> track_threat_;  // latest assessment of each confirmed track
@@ -148,6 +152,7 @@ class TrackingLoop {
   const Sensing* stream_ = nullptr;  // Run's streamed sensing
   std::unordered_map<std::string, int> sensor_index_;
   std::vector<Detection> all_;  // warning and tasked detections, in processing (time) order
+  size_t dropped_ = 0;          // detections before all_[0] (kept elsewhere or not at all)
   // Scoring's view of all_, kept as the detections arrive (all_ is ~200 MB on the synthetic raid,
   // too large to scan again from the cache): the truth id of each detection (an index into
   // truth_ids_), and per threat the (time in ms, platform hash) of its wide-field satellite
@@ -351,13 +356,17 @@ TrackingResult TrackingLoop::Run() {
   const auto take = [&](size_t first, double t) {
     ReserveProjected(&detection_truth_, all_.size() - first, t, spec_.duration_s);
     for (size_t k = first; k < all_.size(); ++k) {
-      ms.push_back(ToMeasurement(all_[k], static_cast<int>(k)));
+      ms.push_back(ToMeasurement(all_[k], static_cast<int>(dropped_ + k)));
       Note(all_[k]);
     }
   };
   for (double t : FrameTimes(spec_, sensing)) {
     ms.clear();
-    ReserveProjected(&all_, 2 * last_frame + 64, t, spec_.duration_s);
+    if (!keep_detections_) {  // the previous frame's detections are no longer needed
+      dropped_ += all_.size();
+      all_.clear();
+    }
+    if (keep_detections_) ReserveProjected(&all_, 2 * last_frame + 64, t, spec_.duration_s);
     const size_t first = all_.size();
     sensing.SenseFrame(t, &all_);  // warning mode: wide-field IR, radar search
     last_frame = all_.size() - first;
@@ -372,7 +381,7 @@ TrackingResult TrackingLoop::Run() {
         for (size_t k = 0; k < trajectories_.size(); ++k)
           flying_[k] = TargetAt(trajectories_[k], spec_.threats[k], t, &targets_[k]);
       }
-      ReserveProjected(&all_, 2 * last_tasked + 64, t, spec_.duration_s);
+      if (keep_detections_) ReserveProjected(&all_, 2 * last_tasked + 64, t, spec_.duration_s);
       const size_t first_tasked = all_.size();
       TaskSpaceLayers(t, cues, &all_);
       TaskRadars(t, cues, &all_);
@@ -388,7 +397,8 @@ TrackingResult TrackingLoop::Run() {
   }
   stream_ = nullptr;
   if (engagement_) result.engagement = engagement_->Finish();
-  sensing_->detections = std::move(all_);
+  result.detections = static_cast<long>(dropped_ + all_.size());
+  if (keep_detections_) sensing_->detections = std::move(all_);
   sensing_->stats = sensing.Stats();
   result.tracks_initiated = tracker_->TracksInitiated();
   result.tasked_ir_looks = tasked_ir_;
@@ -399,7 +409,8 @@ TrackingResult TrackingLoop::Run() {
 
 void TrackingLoop::Record(double t, TrackingResult* result) {
   const std::vector<TrackView> views = tracker_->View(t, true);
-  if (result->mode_names.empty() && !views.empty()) result->mode_names = views.front().mode_names;
+  if (result->mode_names.empty() && !views.empty() && views.front().mode_names)
+    result->mode_names = *views.front().mode_names;
   ReserveProjected(&result->rows, views.size(), t, spec_.duration_s);
   for (const TrackView& v : views) {
     TrackRow row;
@@ -465,8 +476,9 @@ void TrackingLoop::Assess(double t, const std::vector<TrackView>& views, Trackin
     in.specific_aero_accel_mps2 = f.aero_accel_mps2;
     in.flight_path_angle_rad =
         std::asin(std::clamp(in.vertical_speed_mps / std::max(in.speed_mps, 1.0), -1.0, 1.0));
-    for (size_t k = 0; k < v.mode_names.size(); ++k)
-      in.mode_probabilities.push_back({v.mode_names[k], v.mode_probabilities[k]});
+    if (v.mode_names)
+      for (size_t k = 0; k < v.mode_names->size(); ++k)
+        in.mode_probabilities.push_back({(*v.mode_names)[k], v.mode_probabilities[k]});
     const assessment::ClassProbabilities cls = assessment::Classify(in);
     latest_class_[v.id] = cls;
     TrackRow& row = result->rows[first_row + i];
@@ -565,16 +577,20 @@ void TrackingLoop::Score(TrackingResult* result) {
     p.class_probability = r.class_probability;
     points.push_back(std::move(p));
   }
-  std::vector<tracking::TrackHistoryEntry> history;
-  history.reserve(result->updates.size());
+  // The updates' truths as indices into truth_ids_ (plus "" for an update without a detection).
+  tracking::TrackHistoryTable history;
+  history.names = truth_ids_;
+  const int no_detection = static_cast<int>(history.names.size());
+  history.names.push_back("");
+  history.track_id.reserve(result->updates.size());
+  history.t_s.reserve(result->updates.size());
+  history.offsets.reserve(result->updates.size() + 1);
+  std::vector<int> ids;
   for (const tracking::TrackUpdateLog& u : result->updates) {
-    tracking::TrackHistoryEntry h;
-    h.track_id = u.track_id;
-    h.t_s = u.t_s;
+    ids.clear();
     for (int i : u.detection_indices)
-      h.measurement_truth_ids.push_back(
-          i >= 0 ? truth_ids_[static_cast<size_t>(detection_truth_[static_cast<size_t>(i)])] : "");
-    history.push_back(std::move(h));
+      ids.push_back(i >= 0 ? detection_truth_[static_cast<size_t>(i)] : no_detection);
+    history.Add(u.track_id, u.t_s, ids);
   }
   tracking::ScoreTrackTruth(history, points);
   for (size_t i = 0; i < points.size(); ++i)
@@ -645,8 +661,9 @@ void TrackingLoop::Score(TrackingResult* result) {
 }  // namespace
 
 TrackingResult RunTracking(const ScenarioSpec& spec, std::vector<threats::Trajectory>* trajectories,
-                           SensingResult* sensing, std::uint64_t replication) {
-  TrackingLoop loop(spec, trajectories, sensing, replication);
+                           SensingResult* sensing, std::uint64_t replication,
+                           bool keep_detections) {
+  TrackingLoop loop(spec, trajectories, sensing, replication, keep_detections);
   return loop.Run();
 }
 

@@ -27,36 +27,41 @@ void RequireFinite(bool ok, const std::string& field, double got, const std::str
   throw core::InputError({}, "metrics." + field, msg.str());
 }
 
-// Plurality vote over the truth ids of the last `window` updates of one track, up to index `end`
-// (exclusive) of its time-sorted history. Ties go to the candidate whose latest vote is latest.
-std::string Vote(const std::vector<const TrackHistoryEntry*>& entries, std::size_t end,
-                 int window) {
+// One candidate of a vote.
+struct Tally {
+  int id = -1;
+  int votes = 0;
+  int last_seen = -1;  // position in the flattened vote sequence
+};
+
+// Plurality vote over the truths of the last `window` updates of one track, up to position `end`
+// (exclusive) of its time-sorted updates (indices into the table). Ties go to the candidate whose
+// latest vote is latest. Returns the winning name index, -1 when no update names any truth.
+// A window holds a few distinct ids: a flat list (*tally, scratch) searched linearly. Every id
+// has its own last_seen, so the winner does not depend on the list's order.
+int Vote(const TrackHistoryTable& h, const std::vector<int>& updates, std::size_t end, int window,
+         std::vector<Tally>* tally) {
   const std::size_t begin = end > static_cast<std::size_t>(window) ? end - window : 0;
-  struct Tally {
-    const std::string* id = nullptr;
-    int votes = 0;
-    int last_seen = -1;  // position in the flattened vote sequence
-  };
-  // A window holds a few distinct ids: a flat list searched linearly. Every id has its own
-  // last_seen, so the winner does not depend on the list's order.
-  std::vector<Tally> tally;
+  tally->clear();
   int position = 0;
   for (std::size_t k = begin; k < end; ++k) {
-    for (const std::string& id : entries[k]->measurement_truth_ids) {
+    const auto u = static_cast<std::size_t>(updates[k]);
+    for (int v = h.offsets[u]; v < h.offsets[u + 1]; ++v) {
+      const int id = h.truths[static_cast<std::size_t>(v)];
       auto it =
-          std::find_if(tally.begin(), tally.end(), [&](const Tally& t) { return *t.id == id; });
-      if (it == tally.end()) it = tally.insert(tally.end(), Tally{&id});
+          std::find_if(tally->begin(), tally->end(), [&](const Tally& t) { return t.id == id; });
+      if (it == tally->end()) it = tally->insert(tally->end(), Tally{id});
       ++it->votes;
       it->last_seen = position++;
     }
   }
   const Tally* best = nullptr;
-  for (const Tally& t : tally) {
+  for (const Tally& t : *tally) {
     if (best == nullptr || t.votes > best->votes ||
         (t.votes == best->votes && t.last_seen > best->last_seen))
       best = &t;
   }
-  return best == nullptr ? std::string() : *best->id;
+  return best == nullptr ? -1 : best->id;
 }
 
 double PositionSigma(const Matrix6& P) {
@@ -132,31 +137,62 @@ double Rms(double sum_sq, int n) { return n > 0 ? std::sqrt(sum_sq / n) : kNaN; 
 
 }  // namespace
 
+void TrackHistoryTable::Add(int track, double t, std::span<const int> truth_indices) {
+  track_id.push_back(track);
+  t_s.push_back(t);
+  truths.insert(truths.end(), truth_indices.begin(), truth_indices.end());
+  offsets.push_back(static_cast<int>(truths.size()));
+}
+
 void ScoreTrackTruth(const std::vector<TrackHistoryEntry>& history, std::vector<TrackPoint>& tracks,
                      int window_updates) {
-  HYPERDEF_ASSERT(window_updates >= 1);
-  std::unordered_map<int, std::vector<const TrackHistoryEntry*>> by_track;
-  for (const TrackHistoryEntry& h : history) by_track[h.track_id].push_back(&h);
-  const auto by_time = [](const TrackHistoryEntry* a, const TrackHistoryEntry* b) {
-    return a->t_s < b->t_s;
-  };
-  for (auto& [id, entries] : by_track) {
-    if (!std::is_sorted(entries.begin(), entries.end(), by_time))  // usually in order already
-      std::stable_sort(entries.begin(), entries.end(), by_time);
+  TrackHistoryTable table;
+  std::unordered_map<std::string, int> index;
+  std::vector<int> ids;
+  for (const TrackHistoryEntry& h : history) {
+    ids.clear();
+    for (const std::string& name : h.measurement_truth_ids) {
+      const auto [it, inserted] = index.try_emplace(name, static_cast<int>(table.names.size()));
+      if (inserted) table.names.push_back(name);
+      ids.push_back(it->second);
+    }
+    table.Add(h.track_id, h.t_s, ids);
   }
+  ScoreTrackTruth(table, tracks, window_updates);
+}
+
+void ScoreTrackTruth(const TrackHistoryTable& history, std::vector<TrackPoint>& tracks,
+                     int window_updates) {
+  HYPERDEF_ASSERT(window_updates >= 1);
+  HYPERDEF_ASSERT(history.offsets.size() == history.track_id.size() + 1);
+  std::unordered_map<int, std::vector<int>> by_track;  // update indices per track
+  for (std::size_t k = 0; k < history.track_id.size(); ++k)
+    by_track[history.track_id[k]].push_back(static_cast<int>(k));
+  const auto by_time = [&](int a, int b) {
+    return history.t_s[static_cast<std::size_t>(a)] < history.t_s[static_cast<std::size_t>(b)];
+  };
+  for (auto& [id, updates] : by_track) {
+    if (!std::is_sorted(updates.begin(), updates.end(), by_time))  // usually in order already
+      std::stable_sort(updates.begin(), updates.end(), by_time);
+  }
+  std::vector<Tally> tally;
   for (TrackPoint& row : tracks) {
     const auto it = by_track.find(row.track_id);
     if (it == by_track.end()) {
       row.scored_truth_id.clear();
       continue;
     }
-    const auto& entries = it->second;
+    const std::vector<int>& updates = it->second;
     const double t_max = row.t_s + kHistoryTimeSlack_s;
-    const auto end =
-        std::upper_bound(entries.begin(), entries.end(), t_max,
-                         [](double t, const TrackHistoryEntry* e) { return t < e->t_s; });
-    row.scored_truth_id =
-        Vote(entries, static_cast<std::size_t>(end - entries.begin()), window_updates);
+    const auto end = std::upper_bound(updates.begin(), updates.end(), t_max, [&](double t, int u) {
+      return t < history.t_s[static_cast<std::size_t>(u)];
+    });
+    const int winner = Vote(history, updates, static_cast<std::size_t>(end - updates.begin()),
+                            window_updates, &tally);
+    if (winner < 0)
+      row.scored_truth_id.clear();
+    else
+      row.scored_truth_id = history.names[static_cast<std::size_t>(winner)];
   }
 }
 

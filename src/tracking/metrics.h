@@ -43,6 +43,7 @@
 
 #include <Eigen/Core>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,21 @@ struct TrackHistoryEntry {
 // Fills tracks[i].scored_truth_id (rule 1 above) from the updates of track tracks[i].track_id at
 // times <= tracks[i].t_s + 1e-9 s. `window_updates` = N >= 1; history need not be sorted.
 void ScoreTrackTruth(const std::vector<TrackHistoryEntry>& history, std::vector<TrackPoint>& tracks,
+                     int window_updates = 10);
+
+// The same history with the truth ids interned, flat (what a long run builds without a string
+// per detection): update k is (track_id[k], t_s[k]) and names the truths
+// truths[offsets[k] .. offsets[k + 1]), indices into `names` ("" for a false alarm may be one).
+struct TrackHistoryTable {
+  std::vector<int> track_id;
+  std::vector<double> t_s;
+  std::vector<int> offsets{0};  // size = updates + 1
+  std::vector<int> truths;
+  std::vector<std::string> names;
+  void Add(int track, double t, std::span<const int> truth_indices);
+};
+// ScoreTrackTruth on the table: the same votes, the same result.
+void ScoreTrackTruth(const TrackHistoryTable& history, std::vector<TrackPoint>& tracks,
                      int window_updates = 10);
 
 // A closed interval of scenario time [begin_s, end_s]; a single output time t is [t, t].

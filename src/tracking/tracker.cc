@@ -108,12 +108,26 @@ void Tracker::ProcessFrame(double t_s, const std::vector<Measurement>& measureme
   PredictTo(t_s);
   for (Track& tr : tracks_) tr.updated_this_frame = false;
   reach_.assign(tracks_.size(), Reach{});
-  // Scans: one (sensor, platform) each, in sensor then platform order (deterministic).
-  std::map<std::pair<int, int>, std::vector<const Measurement*>> scans;
-  for (const Measurement& m : measurements) scans[{m.sensor_index, m.platform_index}].push_back(&m);
+  // Scans: one (sensor, platform) each, in sensor then platform order (deterministic), each in
+  // the frame's order: a stable sort of the frame by (sensor, platform), cut into runs.
+  std::vector<const Measurement*>& sorted = scan_order_;
+  sorted.clear();
+  for (const Measurement& m : measurements) sorted.push_back(&m);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Measurement* a, const Measurement* b) {
+    return std::pair(a->sensor_index, a->platform_index) <
+           std::pair(b->sensor_index, b->platform_index);
+  });
   std::vector<const Measurement*> free_lines;
-  for (auto& [key, scan] : scans) {
-    std::vector<char> used(scan.size(), 0);
+  std::vector<const Measurement*>& scan = scan_;
+  std::vector<char>& used = used_;
+  for (size_t begin = 0, end = 0; begin < sorted.size(); begin = end) {
+    end = begin + 1;
+    while (end < sorted.size() && sorted[end]->sensor_index == sorted[begin]->sensor_index &&
+           sorted[end]->platform_index == sorted[begin]->platform_index)
+      ++end;
+    scan.assign(sorted.begin() + static_cast<std::ptrdiff_t>(begin),
+                sorted.begin() + static_cast<std::ptrdiff_t>(end));
+    used.assign(scan.size(), 0);
     AssociateScan(scan, &used);
     for (size_t j = 0; j < scan.size(); ++j) {
       if (used[j]) continue;
@@ -491,8 +505,10 @@ std::vector<TrackView> Tracker::View(double t_s, bool include_tentative) const {
       ahead->Predict(t_s);
       f = ahead.get();
     }
-    out.push_back({tr.id, tr.status, f->Estimate(), f->ModeNames(), f->ModeProbabilities(),
-                   tr.t_last_update_s});
+    if (!mode_names_)
+      mode_names_ = std::make_shared<const std::vector<std::string>>(f->ModeNames());
+    out.push_back(
+        {tr.id, tr.status, f->Estimate(), mode_names_, f->ModeProbabilities(), tr.t_last_update_s});
   }
   return out;
 }

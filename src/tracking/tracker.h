@@ -86,7 +86,9 @@ struct TrackView {
   int id = 0;
   TrackStatus status = TrackStatus::kTentative;
   Gaussian rv;  // 6-state (r, v) in the tracking frame
-  std::vector<std::string> mode_names;
+  // The filter's mode names (mode_probabilities' order), shared by every view of a tracker;
+  // null when the view carries no modes (fused tracks).
+  std::shared_ptr<const std::vector<std::string>> mode_names;
   std::vector<double> mode_probabilities;
   double t_last_update_s = 0.0;
 };
@@ -153,7 +155,12 @@ class Tracker : public TrackerInterface {
   std::vector<TrackUpdateLog> log_;
   int next_id_ = 1;
   std::array<double, kMaxMeas + 1> gates_{};  // chi-square gate by measurement dimension
+  // The filters' mode names, formed once: every track's filter comes from NewFilter (one config).
+  mutable std::shared_ptr<const std::vector<std::string>> mode_names_;
   std::vector<std::pair<Vec3, double>> duplicate_scratch_;  // ManageTracks: position, trace
+  // ProcessFrame's scratch: the frame sorted into scans, one scan, and its used flags.
+  std::vector<const Measurement*> scan_order_, scan_;
+  std::vector<char> used_;
   std::vector<Reach> reach_;  // this frame's pre-gate view of each track
   struct PairScratch {        // a gated (track, measurement) pair of the scan being associated
     int track, meas;

@@ -203,5 +203,39 @@ TEST(TrackingRun, SameSeedSameTracks) {
   EXPECT_EQ(a.sensing.detections.size(), b.sensing.detections.size());
 }
 
+// A Monte Carlo replication without a trace does not keep the detection list; everything else
+// (tracks, their scoring, the update log, the defence) must be the same bits.
+TEST(TrackingRun, DroppingTheDetectionListChangesNothingElse) {
+  ScenarioSpec spec = Regional();
+  spec.duration_s = 700.0;  // through the first shots
+  const RunResult kept = RunScenario(spec, 3), dropped = RunScenario(spec, 3, nullptr, false);
+  ASSERT_TRUE(kept.tracking && dropped.tracking);
+  const TrackingResult &a = *kept.tracking, &b = *dropped.tracking;
+  EXPECT_TRUE(dropped.sensing.detections.empty());
+  EXPECT_EQ(static_cast<size_t>(a.detections), kept.sensing.detections.size());
+  EXPECT_EQ(a.detections, b.detections);
+  ASSERT_EQ(a.rows.size(), b.rows.size());
+  ASSERT_GT(a.rows.size(), 100u);
+  for (size_t i = 0; i < a.rows.size(); ++i) {
+    EXPECT_EQ(a.rows[i].track_id, b.rows[i].track_id);
+    EXPECT_EQ(a.rows[i].x_Eci, b.rows[i].x_Eci);
+    EXPECT_EQ(a.rows[i].P_Eci, b.rows[i].P_Eci);
+    EXPECT_EQ(a.rows[i].scored_truth_id, b.rows[i].scored_truth_id);
+  }
+  ASSERT_EQ(a.updates.size(), b.updates.size());
+  for (size_t i = 0; i < a.updates.size(); ++i)
+    EXPECT_EQ(a.updates[i].detection_indices, b.updates[i].detection_indices);
+  EXPECT_EQ(a.metrics.confirmed_tracks, b.metrics.confirmed_tracks);
+  ASSERT_EQ(a.metrics.truths.size(), b.metrics.truths.size());
+  for (size_t i = 0; i < a.metrics.truths.size(); ++i)
+    EXPECT_EQ(a.metrics.truths[i].custody_fraction, b.metrics.truths[i].custody_fraction);
+  ASSERT_TRUE(a.engagement && b.engagement);
+  ASSERT_EQ(a.engagement->shots.size(), b.engagement->shots.size());
+  for (size_t i = 0; i < a.engagement->shots.size(); ++i)
+    EXPECT_EQ(a.engagement->shots[i].miss_m, b.engagement->shots[i].miss_m);
+  for (size_t k = 0; k < kept.sensing.stats.size(); ++k)
+    EXPECT_EQ(kept.sensing.stats[k].detections, dropped.sensing.stats[k].detections);
+}
+
 }  // namespace
 }  // namespace hyperdef::sim
