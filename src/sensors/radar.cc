@@ -115,8 +115,23 @@ double TargetRcs_m2(const TargetTruth& target, const Vec3& r_Sensor_Ecef) {
   return DbToLinear(dbsm);
 }
 
+RadarSite::RadarSite(const earth::Geodetic& site)
+    : geo(site),
+      r_Ecef(earth::EcefFromGeodetic(site)),
+      R_EnuFromEcef(earth::R_EnuFromEcef(site.lat_rad, site.lon_rad)),
+      up_Ecef(std::cos(site.lat_rad) * std::cos(site.lon_rad),
+              std::cos(site.lat_rad) * std::sin(site.lon_rad), std::sin(site.lat_rad)),
+      radius_m(GaussianRadius_m(site.lat_rad)) {
+  const Vec3 foot_Ecef = earth::EcefFromGeodetic({site.lat_rad, site.lon_rad, 0.0});
+  centre_Ecef = foot_Ecef - radius_m * up_Ecef;
+}
+
 RadarGeometry RadarGeometryTo(const earth::Geodetic& site, const Vec3& r_Tgt_Ecef) {
-  const Vec3 p_SiteTgt_Enu = earth::EnuFromEcef(r_Tgt_Ecef, site);
+  return RadarGeometryTo(RadarSite(site), r_Tgt_Ecef);
+}
+
+RadarGeometry RadarGeometryTo(const RadarSite& site, const Vec3& r_Tgt_Ecef) {
+  const Vec3 p_SiteTgt_Enu = site.Enu(r_Tgt_Ecef);
   RadarGeometry g;
   g.range_m = p_SiteTgt_Enu.norm();
   g.az_rad = WrapTwoPi(std::atan2(p_SiteTgt_Enu.x(), p_SiteTgt_Enu.y()));
@@ -150,17 +165,16 @@ bool SphereLineOfSightClear(double radius_m, double h_a_m, double h_b_m, double 
 }
 
 bool EarthClear(const earth::Geodetic& site, const Vec3& r_Tgt_Ecef, bool refraction_4_3) {
-  if (!refraction_4_3) return SegmentClearsEllipsoid(earth::EcefFromGeodetic(site), r_Tgt_Ecef);
+  return EarthClear(RadarSite(site), r_Tgt_Ecef, refraction_4_3);
+}
+
+bool EarthClear(const RadarSite& site, const Vec3& r_Tgt_Ecef, bool refraction_4_3) {
+  if (!refraction_4_3) return SegmentClearsEllipsoid(site.r_Ecef, r_Tgt_Ecef);
   constexpr double k = 4.0 / 3.0;
-  const double radius_m = GaussianRadius_m(site.lat_rad);
-  const Vec3 up_Ecef(std::cos(site.lat_rad) * std::cos(site.lon_rad),
-                     std::cos(site.lat_rad) * std::sin(site.lon_rad), std::sin(site.lat_rad));
-  const Vec3 foot_Ecef = earth::EcefFromGeodetic({site.lat_rad, site.lon_rad, 0.0});
-  const Vec3 centre_Ecef = foot_Ecef - radius_m * up_Ecef;
-  const Vec3 v = r_Tgt_Ecef - centre_Ecef;
-  const double theta = std::atan2(up_Ecef.cross(v).norm(), up_Ecef.dot(v));
+  const Vec3 v = r_Tgt_Ecef - site.centre_Ecef;
+  const double theta = std::atan2(site.up_Ecef.cross(v).norm(), site.up_Ecef.dot(v));
   const double h_tgt_m = earth::GeodeticFromEcef(r_Tgt_Ecef).h_m;
-  return SphereLineOfSightClear(k * radius_m, site.h_m, h_tgt_m, theta / k);
+  return SphereLineOfSightClear(k * site.radius_m, site.geo.h_m, h_tgt_m, theta / k);
 }
 
 namespace {
@@ -170,9 +184,9 @@ namespace {
 // The elevation pre-test keeps a margin of 1e-9 in sin(el) (far above the few-ulp error of sin
 // and asin), so that only pairs asin would also reject leave early: the decisions are those of
 // the plain test.
-bool Visible(const RadarSpec& spec, const earth::Geodetic& site, const Vec3& r_Tgt_Ecef,
+bool Visible(const RadarSpec& spec, const RadarSite& site, const Vec3& r_Tgt_Ecef,
              RadarGeometry* g) {
-  const Vec3 p_SiteTgt_Enu = earth::EnuFromEcef(r_Tgt_Ecef, site);
+  const Vec3 p_SiteTgt_Enu = site.Enu(r_Tgt_Ecef);
   const double range_m = p_SiteTgt_Enu.norm();
   if (range_m > spec.instrumented_range_m || range_m <= 0.0) return false;
   if (std::abs(spec.min_elevation_rad) < 0.5 * core::kPi &&
@@ -187,6 +201,10 @@ bool Visible(const RadarSpec& spec, const earth::Geodetic& site, const Vec3& r_T
 }  // namespace
 
 bool RadarCanSee(const RadarSpec& spec, const earth::Geodetic& site, const Vec3& r_Tgt_Ecef) {
+  return RadarCanSee(spec, RadarSite(site), r_Tgt_Ecef);
+}
+
+bool RadarCanSee(const RadarSpec& spec, const RadarSite& site, const Vec3& r_Tgt_Ecef) {
   RadarGeometry g;
   return Visible(spec, site, r_Tgt_Ecef, &g);
 }
@@ -217,9 +235,15 @@ void SetCovariance(const RadarSpec& spec, double snr, RadarMeasurement* m, doubl
 std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const earth::Geodetic& site,
                                           const TargetTruth& target, core::RandomStream& rng,
                                           const Vec3& v_Site_Ecef) {
+  return RadarLook(spec, RadarSite(site), target, rng, v_Site_Ecef);
+}
+
+std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const RadarSite& site,
+                                          const TargetTruth& target, core::RandomStream& rng,
+                                          const Vec3& v_Site_Ecef) {
   RadarGeometry g;
   if (!Visible(spec, site, target.r_Ecef, &g)) return std::nullopt;
-  const Vec3 r_Site_Ecef = earth::EcefFromGeodetic(site);
+  const Vec3& r_Site_Ecef = site.r_Ecef;
   const double snr = RadarSnr(spec, g.range_m, TargetRcs_m2(target, r_Site_Ecef));
   const double pd = ProbabilityOfDetection(snr, spec.pfa, spec.swerling, spec.noncoherent_pulses);
   if (rng.Uniform() >= pd) return std::nullopt;

@@ -103,6 +103,21 @@ double AspectAngle_rad(const TargetTruth& target, const core::Vec3& r_Sensor_Ece
 // decades: nose-on 1e-3..1e-2 m^2 to broadside ~1 m^2 for a cone RV; see docs/references.md).
 double TargetRcs_m2(const TargetTruth& target, const core::Vec3& r_Sensor_Ecef);
 
+// A radar site with what every look from it needs, formed once (per frame, for a ship) instead
+// of per look: its ECEF position and ENU rotation, and the 4/3-Earth sphere under it (EarthClear).
+// The functions below give the same bits with a RadarSite as with the Geodetic it was made from.
+struct RadarSite {
+  RadarSite() = default;
+  explicit RadarSite(const earth::Geodetic& site);
+  earth::Geodetic geo;
+  core::Vec3 r_Ecef = core::Vec3::Zero();
+  Eigen::Matrix3d R_EnuFromEcef = Eigen::Matrix3d::Identity();
+  core::Vec3 up_Ecef = core::Vec3::UnitZ();     // geodetic up
+  core::Vec3 centre_Ecef = core::Vec3::Zero();  // the tangent sphere's centre (radius_m below)
+  double radius_m = 0.0;                        // Gaussian mean radius at the site
+  core::Vec3 Enu(const core::Vec3& r_Ecef_) const { return R_EnuFromEcef * (r_Ecef_ - r_Ecef); }
+};
+
 // Site-to-target geometry: range (m), azimuth (rad, clockwise from north, [0, 2 pi)), elevation
 // (rad) in the site's ENU frame.
 struct RadarGeometry {
@@ -111,6 +126,7 @@ struct RadarGeometry {
   double el_rad = 0.0;
 };
 RadarGeometry RadarGeometryTo(const earth::Geodetic& site, const core::Vec3& r_Tgt_Ecef);
+RadarGeometry RadarGeometryTo(const RadarSite& site, const core::Vec3& r_Tgt_Ecef);
 
 // True if the direction (az, el) lies within some face of the spec.
 bool InsideSomeFace(const RadarSpec& spec, double az_rad, double el_rad);
@@ -131,15 +147,20 @@ bool SphereLineOfSightClear(double radius_m, double h_a_m, double h_b_m, double 
 //     The sphere departs from the ellipsoid by (d^2 / 2)|1/R - 1/R_az| ~ 0.3 km at d = 1,000 km in
 //     the worst azimuth, inside the uncertainty of the 4/3 model itself.
 bool EarthClear(const earth::Geodetic& site, const core::Vec3& r_Tgt_Ecef, bool refraction_4_3);
+bool EarthClear(const RadarSite& site, const core::Vec3& r_Tgt_Ecef, bool refraction_4_3);
 
 // Everything but the random draw: inside instrumented range, above min elevation, in a face, not
 // occluded.
 bool RadarCanSee(const RadarSpec& spec, const earth::Geodetic& site, const core::Vec3& r_Tgt_Ecef);
+bool RadarCanSee(const RadarSpec& spec, const RadarSite& site, const core::Vec3& r_Tgt_Ecef);
 
 // One look at one target at target.t_s. `v_Site_Ecef` is the site velocity (a ship), used only
 // for range rate. The RCS is TargetRcs_m2 toward the site (aspect-dependent when the target has a
 // table). Returns nothing when the target is not visible or not detected.
 std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const earth::Geodetic& site,
+                                          const TargetTruth& target, core::RandomStream& rng,
+                                          const core::Vec3& v_Site_Ecef = core::Vec3::Zero());
+std::optional<RadarMeasurement> RadarLook(const RadarSpec& spec, const RadarSite& site,
                                           const TargetTruth& target, core::RandomStream& rng,
                                           const core::Vec3& v_Site_Ecef = core::Vec3::Zero());
 

@@ -315,7 +315,7 @@ void Sensing::SenseFrame(double t, std::vector<Detection>* out) {
     if (f < 0) continue;
     SensorStats& stats = *st.stats;
     Vec3 v_site;
-    const earth::Geodetic site = radar.SiteAt(t, &v_site);
+    const sensors::RadarSite site(radar.SiteAt(t, &v_site));  // once per frame, not per look
     ++stats.frames;
     for (size_t k = 0; k < st.threats.size(); ++k) {
       ThreatCursor& th = st.threats[k];

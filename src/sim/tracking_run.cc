@@ -161,6 +161,16 @@ class TrackingLoop {
   std::vector<std::string> truth_ids_;
   std::unordered_map<std::string, int> truth_id_index_;
   std::unordered_map<std::string, size_t> threat_index_;
+  // The last lookups of ToMeasurement and Note (a frame's detections come in long runs of one
+  // sensor, one satellite and one truth: a string compare instead of a hash for most).
+  struct LastLookup {
+    std::string key;
+    int value = 0;
+  };
+  mutable LastLookup last_sensor_{"\x01", 0}, last_platform_{"\x01", 0};
+  mutable int last_platform_sensor_ = -1;
+  LastLookup last_truth_{"\x01", 0};
+  long last_truth_threat_ = -1;
   std::vector<std::vector<std::pair<long long, std::uint64_t>>> seen_;
   long tasked_ir_ = 0, tasked_radar_ = 0;
   std::vector<sensors::TargetTruth> targets_;  // this frame's truth, for the cued looks only
@@ -180,7 +190,9 @@ class TrackingLoop {
 };
 
 Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index) const {
-  const int sensor = sensor_index_.at(d.sensor_id);
+  if (!(d.sensor_id == last_sensor_.key))
+    last_sensor_ = {d.sensor_id, sensor_index_.at(d.sensor_id)};
+  const int sensor = last_sensor_.value;
   Measurement m;
   if (d.is_radar) {
     const RadarSiteSpec& r = spec_.radars[static_cast<size_t>(sensor) - spec_.space_layers.size()];
@@ -190,10 +202,13 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
     m.platform_index = d.tasked ? 1 : 0;
   } else {
     m = tracking::FromLos(d.los, frame_, 0.0);
-    const auto& index = platform_index_[static_cast<size_t>(sensor)];
-    auto it = index.find(d.platform_id);
-    m.platform_index =
-        (it == index.end() ? 0 : it->second) + (d.tasked ? kTaskedPlatformOffset : 0);
+    if (sensor != last_platform_sensor_ || !(d.platform_id == last_platform_.key)) {
+      const auto& index = platform_index_[static_cast<size_t>(sensor)];
+      const auto it = index.find(d.platform_id);
+      last_platform_ = {d.platform_id, it == index.end() ? 0 : it->second};
+      last_platform_sensor_ = sensor;
+    }
+    m.platform_index = last_platform_.value + (d.tasked ? kTaskedPlatformOffset : 0);
   }
   m.t_s = d.t_s;
   m.sensor_index = sensor;
@@ -203,14 +218,17 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
 
 void TrackingLoop::Note(const Detection& d) {
   const std::string& truth = d.truth_id();
-  auto [it, inserted] = truth_id_index_.try_emplace(truth, static_cast<int>(truth_ids_.size()));
-  if (inserted) truth_ids_.push_back(truth);
-  detection_truth_.push_back(it->second);
-  if (!d.is_radar && !d.tasked && !d.false_alarm()) {
-    auto threat = threat_index_.find(truth);
-    if (threat != threat_index_.end())
-      seen_[threat->second].push_back({std::llround(d.t_s * 1e3), core::HashName(d.platform_id)});
+  if (!(truth == last_truth_.key)) {
+    auto [it, inserted] = truth_id_index_.try_emplace(truth, static_cast<int>(truth_ids_.size()));
+    if (inserted) truth_ids_.push_back(truth);
+    const auto threat = threat_index_.find(truth);
+    last_truth_ = {truth, it->second};
+    last_truth_threat_ = threat == threat_index_.end() ? -1 : static_cast<long>(threat->second);
   }
+  detection_truth_.push_back(last_truth_.value);
+  if (!d.is_radar && !d.tasked && !d.false_alarm() && last_truth_threat_ >= 0)
+    seen_[static_cast<size_t>(last_truth_threat_)].push_back(
+        {std::llround(d.t_s * 1e3), core::HashName(d.platform_id)});
 }
 
 // Narrow-field tasking: each confirmed track (largest position error first) gets up to
@@ -308,8 +326,8 @@ void TrackingLoop::TaskRadars(double t, const std::vector<TrackView>& cues,
     if (r.radar.track_capacity == 0 || !OnGrid(t, r.track_revisit_s)) continue;
     const long f = std::lround(t / r.track_revisit_s);
     Vec3 v_site;
-    const earth::Geodetic site = r.SiteAt(t, &v_site);
-    const Vec3 site_Ecef = earth::EcefFromGeodetic(site);
+    const sensors::RadarSite site(r.SiteAt(t, &v_site));
+    const Vec3& site_Ecef = site.r_Ecef;
     sensors::RadarSpec dwell = r.radar;
     dwell.coherent_pulses =
         std::max(1, static_cast<int>(std::lround(r.radar.coherent_pulses * r.track_snr_gain)));

@@ -221,6 +221,15 @@ bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, doubl
   return std::isfinite(*log_likelihood);
 }
 
+double Nis(const MeasVector& nu, const MeasMatrix& S) {
+  // GaussianScore's arithmetic for the NIS alone: the same bits.
+  const Eigen::LLT<MeasMatrix> llt(S);
+  if (llt.info() != Eigen::Success || !nu.allFinite())
+    return std::numeric_limits<double>::infinity();
+  const MeasVector w = llt.matrixL().solve(nu);
+  return w.squaredNorm();
+}
+
 void Symmetrise(StateMatrix* P) {
   const StateMatrix Pt = P->transpose();
   *P = 0.5 * (*P + Pt);

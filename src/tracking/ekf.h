@@ -133,6 +133,8 @@ namespace detail {
 // Log-density of N(nu; 0, S) and nu' S^-1 nu from a Cholesky factor; false if S is not positive
 // definite (then nis = +inf, log_likelihood = -inf).
 bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, double* log_likelihood);
+// GaussianScore's NIS alone (the same bits; +inf when S is not positive definite).
+double Nis(const MeasVector& nu, const MeasMatrix& S);
 // Symmetrise in place: P = (P + P') / 2.
 void Symmetrise(StateMatrix* P);
 // Accumulates the PDA mixture of conditional updates (see the header comment) without storing

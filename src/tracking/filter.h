@@ -32,10 +32,11 @@ class TrackFilter {
   virtual Innovation Innovate(const Measurement& m) const = 0;
   // Innovate(m)'s NIS and log-likelihood, all that gating and association read of it; filters
   // that can skip the rest (IMM: the cross covariance of the mixture) override it.
+  // log_likelihood may be null when only the NIS is wanted (GNN association).
   virtual void Score(const Measurement& m, double* nis, double* log_likelihood) const {
     const Innovation inn = Innovate(m);
     *nis = inn.nis;
-    *log_likelihood = inn.log_likelihood;
+    if (log_likelihood != nullptr) *log_likelihood = inn.log_likelihood;
   }
   // Update with one measurement (at the current time).
   virtual void Update(const Measurement& m) = 0;

@@ -187,12 +187,13 @@ Innovation ImmFilter::Innovate(const Measurement& m) const {
 
 void ImmFilter::Score(const Measurement& m, double* nis, double* log_likelihood) const {
   Innovation out;
-  Mixture(m, false, &out);
+  Mixture(m, false, &out, log_likelihood != nullptr);
   *nis = out.nis;
-  *log_likelihood = out.log_likelihood;
+  if (log_likelihood != nullptr) *log_likelihood = out.log_likelihood;
 }
 
-void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p) const {
+void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p,
+                        bool likelihood) const {
   Innovation& out = *out_p;
   const int r = ModeCount();
   std::array<const Innovation*, kMaxModes> kept;
@@ -201,7 +202,7 @@ void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p) con
   for (int j = 0; j < r; ++j) {
     kept[j] = &modes_[j]->InnovateKept(m);
     if (mu_(j) <= 0.0 || !std::isfinite(kept[j]->log_likelihood)) continue;
-    log_l = LogAddExp(log_l, LogMu(j) + kept[j]->log_likelihood);
+    if (likelihood) log_l = LogAddExp(log_l, LogMu(j) + kept[j]->log_likelihood);
     w_sum += mu_(j);
   }
   const int nz = static_cast<int>(m.z.size());
@@ -237,8 +238,12 @@ void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p) con
     // z^_j - z^ = -(nu_j - nu).
     out.Pxz += w * (kept[j]->Pxz.topRows(6) - dx * dnu.transpose());
   }
-  double log_gauss = 0.0;
-  detail::GaussianScore(out.nu, out.S, &out.nis, &log_gauss);
+  if (likelihood) {
+    double log_gauss = 0.0;
+    detail::GaussianScore(out.nu, out.S, &out.nis, &log_gauss);
+  } else {
+    out.nis = detail::Nis(out.nu, out.S);
+  }
   out.log_likelihood = log_l;
 }
 

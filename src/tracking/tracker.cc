@@ -213,7 +213,7 @@ void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::ve
     for (int j = 0; j < n_meas; ++j) {
       if (!near(t, packed[static_cast<size_t>(j)])) continue;
       double nis = 0.0, log_l = 0.0;
-      tracks_[i].filter->Score(*scan[j], &nis, &log_l);
+      tracks_[i].filter->Score(*scan[j], &nis, gnn ? nullptr : &log_l);
       if (!(nis <= gate)) continue;
       pairs.push_back({i, j, nis, gnn ? 0.0 : std::exp(log_l)});
     }
