@@ -139,10 +139,15 @@ GlideRay FlyRay(const Vec3& r0, const Vec3& v0, double t0_s, double bank_rad,
       double cb = cos_bank, sb = sin_bank;
       if (!(hold_test && tx > 0.0 && std::abs(ty) < tan_hold * tx)) {
         const double fade = std::clamp((cap - std::abs(std::atan2(ty, tx))) / taper, 0.0, 1.0);
-        cb = std::cos(bank_rad * fade);
-        sb = std::sin(bank_rad * fade);
+        if (fade == 0.0) {  // past the cap (most of an extreme ray): wings level, cos 0 and sin 0
+          cb = 1.0;
+          sb = 0.0;
+        } else if (fade < 1.0) {
+          cb = std::cos(bank_rad * fade);
+          sb = std::sin(bank_rad * fade);
+        }
       }
-      a += a_l * flight::LiftDirection(r, v, cb, sb) - a_d * u_v;
+      a += a_l * flight::LiftDirectionFromUnits(up, u_v, cb, sb) - a_d * u_v;
     }
     Vec6 dx;
     dx << v, a;
@@ -197,12 +202,18 @@ std::vector<double> Banks(const FootprintOptions& options) {
 
 // The rays of every bank from (r0, v0) in ECEF (gliding), the extreme ones' tracks sampled every
 // options.track_sample_s (only they enter the polygon).
+// `fly`, when given, selects the banks flown (the others' rays are left empty).
 std::vector<GlideRay> FlyFan(const Vec3& r0, const Vec3& v0, const std::vector<double>& banks,
-                             const FootprintOptions& options) {
+                             const FootprintOptions& options,
+                             const std::vector<char>* fly = nullptr) {
   const std::size_t nb = banks.size();
   std::vector<GlideRay> rays;
   rays.reserve(nb);
   for (std::size_t i = 0; i < nb; ++i) {
+    if (fly != nullptr && !(*fly)[i]) {
+      rays.emplace_back();
+      continue;
+    }
     const bool extreme = (i == 0 || i + 1 == nb) && nb > 1;
     rays.push_back(FlyRay(r0, v0, 0.0, banks[i], options, extreme ? options.track_sample_s : 0.0));
   }
@@ -304,6 +315,8 @@ void FootprintOptions::Validate() const {
   Require(lift_limit >= 1.0, "lift_limit must be >= 1 (got " + std::to_string(lift_limit) + ")");
   Require(track_sample_s > 0.0,
           "track_sample_s must be > 0 (got " + std::to_string(track_sample_s) + ")");
+  Require(sensitivity_ray_stride >= 1, "sensitivity_ray_stride must be >= 1 (got " +
+                                           std::to_string(sensitivity_ray_stride) + ")");
 }
 
 GlideRay FlyGlideRay(const Vec3& r_Ecef, const Vec3& v_Ecef, double t_s, double bank_rad,
@@ -474,12 +487,18 @@ std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian&
   // perturbed fan is read at the mean fan's sample indices (its end where it stopped sooner).
   std::size_t n_left = 0, n_right = 0;
   bool structure_set = false;
-  auto vertices = [&](const Vec6& x, bool* gliding) {
+  // The banks a one-sigma fan flies: every stride-th and the last (the extreme rays' tracks are
+  // vertices); the mean fan flies all.
+  std::vector<char> sensitivity_banks(nb, 0);
+  for (std::size_t i = 0; i < nb; i += static_cast<std::size_t>(options.sensitivity_ray_stride))
+    sensitivity_banks[i] = 1;
+  sensitivity_banks[nb - 1] = 1;
+  auto vertices = [&](const Vec6& x, bool* gliding, const std::vector<char>* fly) {
     const auto [r0, v0] = ecef(x);
     std::vector<Vec3> v{r0};
     *gliding = Gliding(r0, v0, options);
     if (!*gliding) return v;
-    const std::vector<GlideRay> rays = FlyFan(r0, v0, banks, options);
+    const std::vector<GlideRay> rays = FlyFan(r0, v0, banks, options, fly);
     if (!structure_set) {  // the mean fan (flown first) sets the structure
       structure_set = true;
       if (mean_footprint) {
@@ -501,16 +520,27 @@ std::vector<double> AssetThreatProbabilitiesLinearised(const tracking::Gaussian&
     return v;
   };
   bool gliding = false;
-  const std::vector<Vec3> v0 = vertices(mean, &gliding);
+  const std::vector<Vec3> v0 = vertices(mean, &gliding, nullptr);
   if (!gliding) return exact();
   const std::size_t nv = v0.size();
-  // Secant slopes: each Cholesky column is a one-sigma step.
+  // Secant slopes: each Cholesky column is a one-sigma step. Fan end j is vertex 1 + n_left + j;
+  // the ends of banks not flown take the slope interpolated linearly in bank between the flown
+  // neighbours.
   std::vector<std::vector<Vec3>> dv(kN, std::vector<Vec3>(nv, Vec3::Zero()));
   for (int i = 0; i < kN; ++i) {
     if (S.col(i).isZero(0.0)) continue;
-    const std::vector<Vec3> vi = vertices(mean + S.col(i), &gliding);
+    const std::vector<Vec3> vi = vertices(mean + S.col(i), &gliding, &sensitivity_banks);
     if (!gliding) return exact();  // a sigma step below the terminal conditions: not linear
     for (std::size_t k = 0; k < nv; ++k) dv[i][k] = vi[k] - v0[k];
+    std::size_t lo = 0;
+    for (std::size_t j = 1; j < nb; ++j) {
+      if (!sensitivity_banks[j]) continue;
+      for (std::size_t m = lo + 1; m < j; ++m) {
+        const double w = (banks[m] - banks[lo]) / (banks[j] - banks[lo]);
+        dv[i][1 + n_left + m] = (1.0 - w) * dv[i][1 + n_left + lo] + w * dv[i][1 + n_left + j];
+      }
+      lo = j;
+    }
   }
   core::RandomStream rng(seed, 0, core::HashName("assets"), core::HashName("assessment.footprint"));
   std::vector<LatLon> left(n_left), ends(nb), right(n_right);

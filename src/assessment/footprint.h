@@ -55,7 +55,10 @@ struct FootprintOptions {
   double lift_limit = 2.0;               // CL_max / CL_trim
   earth::GravityModel gravity = earth::GravityModel::kJ2;
   double track_sample_s = 30.0;  // spacing of the extreme rays' track points in the polygon
-  void Validate() const;         // throws std::invalid_argument
+  // AssetThreatProbabilitiesLinearised: the one-sigma fans fly every this-many-th bank (and the
+  // extreme ones); the fan ends between take slopes interpolated linearly in bank. 1: every bank.
+  int sensitivity_ray_stride = 2;
+  void Validate() const;  // throws std::invalid_argument
 };
 
 struct Footprint {
@@ -137,7 +140,9 @@ std::vector<double> AssetThreatProbabilities(const tracking::Gaussian& rv_Eci,
 // The same probabilities for a fraction of the cost: the footprint's vertices (ground point,
 // extreme rays' tracks, fan ends; ECEF) are expanded to first order about the mean state, with
 // secant slopes from one-sigma steps along the 6 columns of the covariance's Cholesky factor
-// (6 footprints flown besides the mean's, against one per sample), and each drawn state's
+// (6 footprints flown besides the mean's, against one per sample; each of them flies every
+// options.sensitivity_ray_stride-th bank and the extreme ones, the ends between taking slopes
+// interpolated linearly in bank: a fan end's slope is smooth in bank), and each drawn state's
 // footprint is assembled from its expanded vertices. Same draws (stream) as
 // AssetThreatProbabilities. The expansion is good while the track's spread is small against the
 // glide's scale (a 50 m/s velocity error moves a 3,000 km range by ~70 km; the second-order term

@@ -40,8 +40,10 @@ Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double bank_rad) {
 Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double cos_bank, double sin_bank) {
   const double speed = v_Ecef.norm();
   if (speed <= 0.0) return r_Ecef.normalized();
-  const Vec3 u_v = v_Ecef / speed;
-  const Vec3 up = r_Ecef.normalized();
+  return LiftDirectionFromUnits(r_Ecef.normalized(), v_Ecef / speed, cos_bank, sin_bank);
+}
+
+Vec3 LiftDirectionFromUnits(const Vec3& up, const Vec3& u_v, double cos_bank, double sin_bank) {
   Vec3 l0 = up - up.dot(u_v) * u_v;  // vertical-plane normal to v, pointing up
   const double n = l0.norm();
   if (n < 1e-12) return up;  // vertical flight: lift direction undefined, lift is ~0 anyway

@@ -64,6 +64,9 @@ Vec3 SpecificForce(const State& x, const Forces& f);
 Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double bank_rad);
 // The same with the bank given by its cosine and sine (for loops that hold a bank fixed).
 Vec3 LiftDirection(const Vec3& r_Ecef, const Vec3& v_Ecef, double cos_bank, double sin_bank);
+// The same from the unit vectors up = r / |r| and u_v = v / |v| (|v| > 0) that a caller already
+// has (the same bits as from r and v).
+Vec3 LiftDirectionFromUnits(const Vec3& up, const Vec3& u_v, double cos_bank, double sin_bank);
 
 // Flight-path angle (rad, + up) and heading (rad clockwise from north) of v_Ecef, with respect to
 // the local geocentric horizontal (spherical approximation: for guidance and recording).
