@@ -290,17 +290,37 @@ double CircularErrorProbable(const Eigen::Matrix2d& cov) {
   const double smax = std::sqrt(std::max(SymEig2(cov).hi, 0.0));
   if (smax <= 0.0) return 0.0;
   const Eigen::Vector2d zero = Eigen::Vector2d::Zero();
-  // The CEP lies between 0.6745 sigma_max (line) and 1.1774 sigma_max (circle).
+  // The CEP lies between 0.6745 sigma_max (line) and 1.1774 sigma_max (circle): the root of
+  // P(R) - 1/2 in that bracket by the Illinois variant of regula falsi (the mass is smooth and
+  // increasing in R: ~6 evaluations of GaussianMassInCircle to 1e-7 sigma_max instead of
+  // bisection's 23), stopping when a step or the bracket is below 1e-7 sigma_max.
+  const double tol = 1e-7 * smax;
   double lo = 0.6 * smax, hi = 1.25 * smax;
-  for (int it = 0; it < 60 && hi - lo > 1e-7 * smax; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    if (GaussianMassInCircle(zero, cov, zero, mid) < 0.5) {
-      lo = mid;
+  double f_lo = GaussianMassInCircle(zero, cov, zero, lo) - 0.5;
+  double f_hi = GaussianMassInCircle(zero, cov, zero, hi) - 0.5;
+  if (!(f_lo < 0.0 && f_hi > 0.0)) return f_lo >= 0.0 ? lo : hi;  // unbracketed: not for a PSD cov
+  int side = 0;  // which end was kept last (-1 lo, +1 hi): Illinois halves the kept end's value
+  double x = lo;
+  for (int it = 0; it < 60 && hi - lo > tol; ++it) {
+    const double x_new = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+    const double step = std::abs(x_new - x);
+    x = x_new;
+    const double f = GaussianMassInCircle(zero, cov, zero, x) - 0.5;
+    if (f == 0.0) return x;
+    if (f < 0.0) {
+      lo = x;
+      f_lo = f;
+      if (side == -1) f_hi *= 0.5;
+      side = -1;
     } else {
-      hi = mid;
+      hi = x;
+      f_hi = f;
+      if (side == +1) f_lo *= 0.5;
+      side = +1;
     }
+    if (step < tol) break;
   }
-  return 0.5 * (lo + hi);
+  return x;
 }
 
 }  // namespace hyperdef::assessment
