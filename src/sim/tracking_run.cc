@@ -270,17 +270,20 @@ void TrackingLoop::TaskSpaceLayers(double t, const std::vector<TrackView>& cues,
     }
     intensity_.assign(trajectories_.size(), -1.0);  // in-band intensity, once per target and frame
     std::vector<int> candidates;
+    std::vector<std::pair<double, int>> by_range;
     const double cos_half = std::cos(s.narrow_field_half_angle_rad);
     for (const TrackView* cue : order) {
       const Vec3 r_pred = frame_.PositionEcef(Vec3(cue->rv.x.head<3>()), t);
       culler.Candidates(r_pred, &sun, &candidates);
-      std::vector<std::pair<double, int>> by_range;
+      by_range.clear();
       for (int c : candidates)
         if (load[static_cast<size_t>(c)] < s.narrow_field_max_targets)
           by_range.push_back({(r_pred - sats[static_cast<size_t>(c)]).norm(), c});
-      std::sort(by_range.begin(), by_range.end());
+      // The nearest `take` only (distinct pairs: the same first ones as a full sort).
       const size_t take =
           std::min(by_range.size(), static_cast<size_t>(s.tasked_satellites_per_track));
+      std::partial_sort(by_range.begin(), by_range.begin() + static_cast<std::ptrdiff_t>(take),
+                        by_range.end());
       for (size_t q = 0; q < take; ++q) {
         const int c = by_range[q].second;
         ++load[static_cast<size_t>(c)];
@@ -430,6 +433,16 @@ void TrackingLoop::Record(double t, TrackingResult* result) {
   if (result->mode_names.empty() && !views.empty() && views.front().mode_names)
     result->mode_names = *views.front().mode_names;
   ReserveProjected(&result->rows, views.size(), t, spec_.duration_s);
+  // Earth-fixed: r_E = R r_I, v_E = R (v_I - w x r_I); Jacobian [[R, 0], [-R W, R]] (one per
+  // output time).
+  const double era = frame_.EraAt(t);
+  const Eigen::Matrix3d R = core::R_EciFromEcef(era).transpose();
+  Eigen::Matrix3d W;
+  W << 0, -core::kEarthOmega_radps, 0, core::kEarthOmega_radps, 0, 0, 0, 0, 0;
+  Eigen::Matrix<double, 6, 6> J = Eigen::Matrix<double, 6, 6>::Zero();
+  J.topLeftCorner<3, 3>() = R;
+  J.bottomLeftCorner<3, 3>() = -R * W;
+  J.bottomRightCorner<3, 3>() = R;
   for (const TrackView& v : views) {
     TrackRow row;
     row.t_s = t;
@@ -437,15 +450,6 @@ void TrackingLoop::Record(double t, TrackingResult* result) {
     row.status = v.status;
     row.x_Eci = v.rv.x.head<6>();
     row.P_Eci = v.rv.P.topLeftCorner<6, 6>();
-    // Earth-fixed: r_E = R r_I, v_E = R (v_I - w x r_I); Jacobian [[R, 0], [-R W, R]].
-    const double era = frame_.EraAt(t);
-    const Eigen::Matrix3d R = core::R_EciFromEcef(era).transpose();
-    Eigen::Matrix3d W;
-    W << 0, -core::kEarthOmega_radps, 0, core::kEarthOmega_radps, 0, 0, 0, 0, 0;
-    Eigen::Matrix<double, 6, 6> J = Eigen::Matrix<double, 6, 6>::Zero();
-    J.topLeftCorner<3, 3>() = R;
-    J.bottomLeftCorner<3, 3>() = -R * W;
-    J.bottomRightCorner<3, 3>() = R;
     row.x_Ecef = J * row.x_Eci;
     row.sigma_Ecef = (J * row.P_Eci * J.transpose()).diagonal().cwiseMax(0.0).cwiseSqrt();
     row.mode_probabilities = v.mode_probabilities;
