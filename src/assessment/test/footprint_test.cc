@@ -255,6 +255,41 @@ TEST(AssetThreat, FarAssetIsSafeAndOnPathAssetIsThreatened) {
   EXPECT_EQ(edge, AssetThreatProbability(g, frame, 0.0, opt, lat, lon, 0.0, 32, 11));
 }
 
+// The asset-threat tests' glider track: at 40 km over the Sea of Japan, heading 110 deg at
+// `speed`, with 1 sigma of 1 km and 20 m/s per axis times `scale`.
+tracking::Gaussian EdgeCaseTrack(const tracking::TrackingFrame& frame, double speed, double scale) {
+  const Vec3 r = earth::EcefFromGeodetic({38.5 * kDegToRad, 131.0 * kDegToRad, 40e3});
+  const Vec3 v = flight::VelocityFromAngles(r, speed, 0.0, 110.0 * kDegToRad);
+  tracking::Gaussian g;
+  g.x.resize(6);
+  g.x << frame.PositionEci(r, 0.0), frame.VelocityEci(r, v, 0.0);
+  g.P = tracking::StateMatrix::Zero(6, 6);
+  for (int i = 0; i < 3; ++i) {
+    g.P(i, i) = std::pow(1000.0 * scale, 2);
+    g.P(i + 3, i + 3) = std::pow(20.0 * scale, 2);
+  }
+  return g;
+}
+
+// Assets of radius 2 km on the lines from the footprint's ground point through each end, at the
+// end's distance plus each offset.
+std::vector<AssetCircle> AssetsAcrossEnds(const Footprint& fp,
+                                          const std::vector<std::pair<double, double>>& ends,
+                                          const std::vector<double>& offsets_m) {
+  std::vector<AssetCircle> assets;
+  const auto o = fp.origin_lat_lon_rad;
+  for (const auto& e : ends) {
+    double az = 0.0;
+    const double d = earth::GeodesicDistance_m(o.first, o.second, e.first, e.second, &az);
+    for (double off : offsets_m) {
+      double lat, lon;
+      earth::GeodesicDirect(o.first, o.second, az, d + off, &lat, &lon);
+      assets.push_back({lat, lon, 2e3});
+    }
+  }
+  return assets;
+}
+
 // The linearised probabilities (what the tracker uses) against sampling every footprint exactly,
 // with the same draws, for assets on the edges of the footprint where the answer is uncertain:
 // straight ahead near the range limit, and at the ends of the extreme rays (the cross-range
@@ -269,34 +304,18 @@ TEST(AssetThreat, LinearisedAgreesWithExactSamplingOnTheEdges) {
   double worst = 0.0;
   for (double speed : {4200.0, 6000.0}) {
     for (double scale : {1.0, 3.0}) {
-      const Vec3 r = earth::EcefFromGeodetic({38.5 * kDegToRad, 131.0 * kDegToRad, 40e3});
-      const Vec3 v = flight::VelocityFromAngles(r, speed, 0.0, 110.0 * kDegToRad);
-      tracking::Gaussian g;
-      g.x.resize(6);
-      g.x << frame.PositionEci(r, 0.0), frame.VelocityEci(r, v, 0.0);
-      g.P = tracking::StateMatrix::Zero(6, 6);
-      for (int i = 0; i < 3; ++i) {
-        g.P(i, i) = std::pow(1000.0 * scale, 2);
-        g.P(i + 3, i + 3) = std::pow(20.0 * scale, 2);
-      }
+      const tracking::Gaussian g = EdgeCaseTrack(frame, speed, scale);
       FootprintOptions opt;
       opt.step_s = 10.0;
       const Footprint fp = ReachableFootprint(g, frame, 0.0, opt);
       // Small assets on lines from the ground point through three ray ends, from 40 km short of
       // the end to 40 km beyond it: the probabilities fall from ~1 to ~0 along each line, at a
       // rate set by the spread.
-      std::vector<AssetCircle> assets;
-      const auto o = fp.origin_lat_lon_rad;
-      for (const auto& e : {fp.straight_end_lat_lon_rad, fp.ray_end_lat_lon_rad.front(),
-                            fp.ray_end_lat_lon_rad.back()}) {
-        double az = 0.0;
-        const double d = earth::GeodesicDistance_m(o.first, o.second, e.first, e.second, &az);
-        for (double off : {-40e3, -20e3, -10e3, 0.0, 10e3, 20e3, 40e3}) {
-          double lat, lon;
-          earth::GeodesicDirect(o.first, o.second, az, d + off, &lat, &lon);
-          assets.push_back({lat, lon, 2e3});
-        }
-      }
+      const std::vector<AssetCircle> assets =
+          AssetsAcrossEnds(fp,
+                           {fp.straight_end_lat_lon_rad, fp.ray_end_lat_lon_rad.front(),
+                            fp.ray_end_lat_lon_rad.back()},
+                           {-40e3, -20e3, -10e3, 0.0, 10e3, 20e3, 40e3});
       const std::vector<double> exact = AssetThreatProbabilities(g, frame, 0.0, opt, assets, n, 11);
       Footprint mean;
       const std::vector<double> lin =
@@ -332,16 +351,7 @@ TEST(AssetThreat, InterpolatedFanSlopesAgreeWithEveryBankFlown) {
   double worst = 0.0;
   for (double speed : {4200.0, 6000.0}) {
     for (double scale : {1.0, 3.0}) {
-      const Vec3 r = earth::EcefFromGeodetic({38.5 * kDegToRad, 131.0 * kDegToRad, 40e3});
-      const Vec3 v = flight::VelocityFromAngles(r, speed, 0.0, 110.0 * kDegToRad);
-      tracking::Gaussian g;
-      g.x.resize(6);
-      g.x << frame.PositionEci(r, 0.0), frame.VelocityEci(r, v, 0.0);
-      g.P = tracking::StateMatrix::Zero(6, 6);
-      for (int i = 0; i < 3; ++i) {
-        g.P(i, i) = std::pow(1000.0 * scale, 2);
-        g.P(i + 3, i + 3) = std::pow(20.0 * scale, 2);
-      }
+      const tracking::Gaussian g = EdgeCaseTrack(frame, speed, scale);
       FootprintOptions every;
       every.step_s = 10.0;
       every.sensitivity_ray_stride = 1;
@@ -350,17 +360,8 @@ TEST(AssetThreat, InterpolatedFanSlopesAgreeWithEveryBankFlown) {
       const Footprint fp = ReachableFootprint(g, frame, 0.0, every);
       // Assets across the fan's far edge: on lines through every ray end (interpolated ones
       // included), from 20 km short of the end to 20 km beyond it.
-      std::vector<AssetCircle> assets;
-      const auto o = fp.origin_lat_lon_rad;
-      for (const auto& e : fp.ray_end_lat_lon_rad) {
-        double az = 0.0;
-        const double d = earth::GeodesicDistance_m(o.first, o.second, e.first, e.second, &az);
-        for (double off : {-20e3, -5e3, 0.0, 5e3, 20e3}) {
-          double lat, lon;
-          earth::GeodesicDirect(o.first, o.second, az, d + off, &lat, &lon);
-          assets.push_back({lat, lon, 2e3});
-        }
-      }
+      const std::vector<AssetCircle> assets =
+          AssetsAcrossEnds(fp, fp.ray_end_lat_lon_rad, {-20e3, -5e3, 0.0, 5e3, 20e3});
       const std::vector<double> full =
           AssetThreatProbabilitiesLinearised(g, frame, 0.0, every, assets, n, 11, nullptr);
       Footprint mean;
