@@ -164,12 +164,14 @@ class TrackingLoop {
   // The last lookups of ToMeasurement and Note (a frame's detections come in long runs of one
   // sensor, one satellite and one truth: a string compare instead of a hash for most).
   struct LastLookup {
+    bool valid = false;
     std::string key;
     int value = 0;
+    bool Hit(const std::string& k) const { return valid && k == key; }
   };
-  mutable LastLookup last_sensor_{"\x01", 0}, last_platform_{"\x01", 0};
+  mutable LastLookup last_sensor_, last_platform_;
   mutable int last_platform_sensor_ = -1;
-  LastLookup last_truth_{"\x01", 0};
+  LastLookup last_truth_;
   long last_truth_threat_ = -1;
   std::vector<std::vector<std::pair<long long, std::uint64_t>>> seen_;
   long tasked_ir_ = 0, tasked_radar_ = 0;
@@ -190,8 +192,8 @@ class TrackingLoop {
 };
 
 Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index) const {
-  if (!(d.sensor_id == last_sensor_.key))
-    last_sensor_ = {d.sensor_id, sensor_index_.at(d.sensor_id)};
+  if (!last_sensor_.Hit(d.sensor_id))
+    last_sensor_ = {true, d.sensor_id, sensor_index_.at(d.sensor_id)};
   const int sensor = last_sensor_.value;
   Measurement m;
   if (d.is_radar) {
@@ -202,10 +204,10 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
     m.platform_index = d.tasked ? 1 : 0;
   } else {
     m = tracking::FromLos(d.los, frame_, 0.0);
-    if (sensor != last_platform_sensor_ || !(d.platform_id == last_platform_.key)) {
+    if (sensor != last_platform_sensor_ || !last_platform_.Hit(d.platform_id)) {
       const auto& index = platform_index_[static_cast<size_t>(sensor)];
       const auto it = index.find(d.platform_id);
-      last_platform_ = {d.platform_id, it == index.end() ? 0 : it->second};
+      last_platform_ = {true, d.platform_id, it == index.end() ? 0 : it->second};
       last_platform_sensor_ = sensor;
     }
     m.platform_index = last_platform_.value + (d.tasked ? kTaskedPlatformOffset : 0);
@@ -218,11 +220,11 @@ Measurement TrackingLoop::ToMeasurement(const Detection& d, int detection_index)
 
 void TrackingLoop::Note(const Detection& d) {
   const std::string& truth = d.truth_id();
-  if (!(truth == last_truth_.key)) {
+  if (!last_truth_.Hit(truth)) {
     auto [it, inserted] = truth_id_index_.try_emplace(truth, static_cast<int>(truth_ids_.size()));
     if (inserted) truth_ids_.push_back(truth);
     const auto threat = threat_index_.find(truth);
-    last_truth_ = {truth, it->second};
+    last_truth_ = {true, truth, it->second};
     last_truth_threat_ = threat == threat_index_.end() ? -1 : static_cast<long>(threat->second);
   }
   detection_truth_.push_back(last_truth_.value);
