@@ -139,7 +139,7 @@ GlideRay FlyRay(const Vec3& r0, const Vec3& v0, double t0_s, double bank_rad,
       double cb = cos_bank, sb = sin_bank;
       if (!(hold_test && tx > 0.0 && std::abs(ty) < tan_hold * tx)) {
         const double fade = std::clamp((cap - std::abs(std::atan2(ty, tx))) / taper, 0.0, 1.0);
-        if (fade == 0.0) {  // past the cap (most of an extreme ray): wings level, cos 0 and sin 0
+        if (fade == 0.0) {  // past the cap (most of an extreme ray): wings level, as cos/sin of 0
           cb = 1.0;
           sb = 0.0;
         } else if (fade < 1.0) {

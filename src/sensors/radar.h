@@ -115,7 +115,8 @@ struct RadarSite {
   core::Vec3 up_Ecef = core::Vec3::UnitZ();     // geodetic up
   core::Vec3 centre_Ecef = core::Vec3::Zero();  // the tangent sphere's centre (radius_m below)
   double radius_m = 0.0;                        // Gaussian mean radius at the site
-  core::Vec3 Enu(const core::Vec3& r_Ecef_) const { return R_EnuFromEcef * (r_Ecef_ - r_Ecef); }
+  // A point's position relative to the site in its ENU frame (earth::EnuFromEcef's arithmetic).
+  core::Vec3 Enu(const core::Vec3& p_Ecef) const { return R_EnuFromEcef * (p_Ecef - r_Ecef); }
 };
 
 // Site-to-target geometry: range (m), azimuth (rad, clockwise from north, [0, 2 pi)), elevation
