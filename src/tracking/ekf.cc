@@ -210,24 +210,16 @@ bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, doubl
   const Eigen::LLT<MeasMatrix> llt(S);
   if (llt.info() != Eigen::Success || !nu.allFinite()) {
     *nis = std::numeric_limits<double>::infinity();
-    *log_likelihood = -std::numeric_limits<double>::infinity();
+    if (log_likelihood != nullptr) *log_likelihood = -std::numeric_limits<double>::infinity();
     return false;
   }
   const MeasVector w = llt.matrixL().solve(nu);  // nu' S^-1 nu = |L^-1 nu|^2
-  const double log_det = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
   *nis = w.squaredNorm();
+  if (log_likelihood == nullptr) return std::isfinite(*nis);
+  const double log_det = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
   *log_likelihood =
       -0.5 * (*nis + log_det + static_cast<double>(nu.size()) * std::log(2.0 * core::kPi));
   return std::isfinite(*log_likelihood);
-}
-
-double Nis(const MeasVector& nu, const MeasMatrix& S) {
-  // GaussianScore's arithmetic for the NIS alone: the same bits.
-  const Eigen::LLT<MeasMatrix> llt(S);
-  if (llt.info() != Eigen::Success || !nu.allFinite())
-    return std::numeric_limits<double>::infinity();
-  const MeasVector w = llt.matrixL().solve(nu);
-  return w.squaredNorm();
 }
 
 void Symmetrise(StateMatrix* P) {

@@ -131,10 +131,9 @@ namespace detail {
 
 // Shared by the EKF and UKF.
 // Log-density of N(nu; 0, S) and nu' S^-1 nu from a Cholesky factor; false if S is not positive
-// definite (then nis = +inf, log_likelihood = -inf).
+// definite (then nis = +inf, log_likelihood = -inf). log_likelihood may be null: the NIS alone
+// (the same bits, without the log-determinant).
 bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, double* log_likelihood);
-// GaussianScore's NIS alone (the same bits; +inf when S is not positive definite).
-double Nis(const MeasVector& nu, const MeasMatrix& S);
 // Symmetrise in place: P = (P + P') / 2.
 void Symmetrise(StateMatrix* P);
 // Accumulates the PDA mixture of conditional updates (see the header comment) without storing

@@ -238,12 +238,9 @@ void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p,
     // z^_j - z^ = -(nu_j - nu).
     out.Pxz += w * (kept[j]->Pxz.topRows(6) - dx * dnu.transpose());
   }
-  if (likelihood) {
-    double log_gauss = 0.0;
-    detail::GaussianScore(out.nu, out.S, &out.nis, &log_gauss);
-  } else {
-    out.nis = detail::Nis(out.nu, out.S);
-  }
+  // The mixture's likelihood is log_l (the modes'), not the moment-matched Gaussian's: its NIS
+  // alone.
+  detail::GaussianScore(out.nu, out.S, &out.nis, nullptr);
   out.log_likelihood = log_l;
 }
 

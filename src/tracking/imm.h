@@ -83,8 +83,8 @@ class ImmFilter final : public TrackFilter {
   // The interaction step (1. above); sets mu_ to the predicted probabilities c_j.
   void Mix();
   // Innovate's mixture; the cross covariance (out->Pxz) only when `cross`.
-  // likelihood false: out->log_likelihood is left at -inf and only out->nis of the score is
-  // formed (the same bits as with it).
+  // likelihood false: out->log_likelihood is left at -inf (the modes' log-sum-exp is skipped);
+  // out->nis is the same bits either way.
   void Mixture(const Measurement& m, bool cross, Innovation* out, bool likelihood = true) const;
   // log(mu_(j)) for mu_(j) > 0, remembered while mu_(j) keeps its value: the gating innovations
   // of a frame and the update that follows them use the same probabilities.
