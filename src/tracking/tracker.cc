@@ -118,15 +118,13 @@ void Tracker::ProcessFrame(double t_s, const std::vector<Measurement>& measureme
            std::pair(b->sensor_index, b->platform_index);
   });
   std::vector<const Measurement*> free_lines;
-  std::vector<const Measurement*>& scan = scan_;
   std::vector<char>& used = used_;
   for (size_t begin = 0, end = 0; begin < sorted.size(); begin = end) {
     end = begin + 1;
     while (end < sorted.size() && sorted[end]->sensor_index == sorted[begin]->sensor_index &&
            sorted[end]->platform_index == sorted[begin]->platform_index)
       ++end;
-    scan.assign(sorted.begin() + static_cast<std::ptrdiff_t>(begin),
-                sorted.begin() + static_cast<std::ptrdiff_t>(end));
+    const std::span<const Measurement* const> scan(sorted.data() + begin, end - begin);
     used.assign(scan.size(), 0);
     AssociateScan(scan, &used);
     for (size_t j = 0; j < scan.size(); ++j) {
@@ -161,7 +159,7 @@ const Tracker::Reach& Tracker::ReachOf(int i) {
   return e;
 }
 
-void Tracker::AssociateScan(const std::vector<const Measurement*>& scan, std::vector<char>* used) {
+void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vector<char>* used) {
   const int n_tracks = static_cast<int>(tracks_.size());
   const int n_meas = static_cast<int>(scan.size());
   if (n_tracks == 0 || n_meas == 0) return;

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -132,7 +133,7 @@ class Tracker : public TrackerInterface {
 
  private:
   std::unique_ptr<TrackFilter> NewFilter(const Gaussian& rv) const;
-  void AssociateScan(const std::vector<const Measurement*>& scan, std::vector<char>* used);
+  void AssociateScan(std::span<const Measurement* const> scan, std::vector<char>* used);
   void InitiateFromRadar(const Measurement& m);
   void InitiateFromLines(double t_s, const std::vector<const Measurement*>& lines);
   void StartTrack(const Gaussian& rv, const char* how, const std::vector<int>& detections);
@@ -158,8 +159,8 @@ class Tracker : public TrackerInterface {
   // The filters' mode names, formed once: every track's filter comes from NewFilter (one config).
   mutable std::shared_ptr<const std::vector<std::string>> mode_names_;
   std::vector<std::pair<Vec3, double>> duplicate_scratch_;  // ManageTracks: position, trace
-  // ProcessFrame's scratch: the frame sorted into scans, one scan, and its used flags.
-  std::vector<const Measurement*> scan_order_, scan_;
+  // ProcessFrame's scratch: the frame sorted into scans, and one scan's used flags.
+  std::vector<const Measurement*> scan_order_;
   std::vector<char> used_;
   std::vector<Reach> reach_;  // this frame's pre-gate view of each track
   struct PairScratch {        // a gated (track, measurement) pair of the scan being associated
