@@ -19,9 +19,11 @@ namespace {
 // Every measurement model's H is zero beyond the first six columns (types.h), and those of a
 // line of sight, a position fix and a radar plot without range rate beyond the first three: C is
 // the number of leading columns that can be non-zero, and the products skip the known zeros.
-// With D = -K H (non-zero in its first C columns only), the Joseph form's
-// (I - K H) P (I - K H)' is formed as A = P + D P[0:C, :] (= (I - K H) P) and A + A[:, 0:C] D'
-// (= A (I - K H)'): the same sum of products with the structural zeros left out.
+// The Joseph form (I - K H) P (I - K H)' + K R K' is formed as A = P - K Pxz' (= (I - K H) P,
+// since H P = Pxz' for symmetric P) and A + (K R - A[:, 0:C] H') K': products over the M
+// measurement components instead of the N states, the same polynomial in K for any gain. The
+// correction K R - A H' is formed from the rounded A, so A's round-off enters P multiplied by
+// (I - K H)' as in the textbook grouping (a precise measurement does not leave it in P).
 template <int N, int M, int C>
 struct Fixed {
   using Mn = Eigen::Matrix<double, N, N>;
@@ -147,9 +149,10 @@ struct Fixed {
     CholeskySolve(L, &Kt);
     const Km K = Kt.transpose();
     *x += K * nu;
-    const Eigen::Matrix<double, N, C> D = -K * H;
-    const Mn A = P + D * P.template topRows<C>();
-    Mn Pn = A + A.template leftCols<C>() * D.transpose() + K * R * Kt;
+    // The Joseph form, grouped as in the header comment.
+    const Mn A = P - K * Pxz.transpose();
+    const Km E = K * R - A.template leftCols<C>() * H.transpose();
+    Mn Pn = A + E * Kt;
     Pn = (0.5 * (Pn + Pn.transpose())).eval();
     Fix(P_d) = Pn;
     return inn;

@@ -247,15 +247,20 @@ void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p,
 void ImmFilter::Update(const Measurement& m) {
   const int r = ModeCount();
   ModeVector log_post(r);
-  double log_norm = kNegInf;
+  double log_max = kNegInf;
   for (int j = 0; j < r; ++j) {
     const Innovation inn = modes_[j]->Correct(m);
     log_post(j) = mu_(j) > 0.0 ? LogMu(j) + inn.log_likelihood : kNegInf;
-    log_norm = LogAddExp(log_norm, log_post(j));
+    if (!std::isnan(log_post(j))) log_max = std::max(log_max, log_post(j));
   }
-  if (log_norm == kNegInf) return;  // no information on the modes: keep the prior
-  for (int j = 0; j < r; ++j) mu_(j) = std::exp(log_post(j) - log_norm);
-  mu_ /= mu_.sum();
+  // mu_j = exp(log_post_j - max) / sum_k exp(log_post_k - max): one exponential per mode.
+  if (!std::isfinite(log_max)) return;  // no usable information on the modes: keep the prior
+  double sum = 0.0;
+  for (int j = 0; j < r; ++j) {
+    mu_(j) = std::isnan(log_post(j)) ? 0.0 : std::exp(log_post(j) - log_max);
+    sum += mu_(j);
+  }
+  mu_ /= sum;
 }
 
 void ImmFilter::UpdatePda(const std::vector<const Measurement*>& ms,

@@ -273,13 +273,22 @@ Eigen::Matrix<double, N, N> TimesA(const Eigen::Matrix<double, N, N>& A,
   return out;
 }
 
+struct DenseTimesA {
+  template <int N>
+  Eigen::Matrix<double, N, N> operator()(const Eigen::Matrix<double, N, N>& A,
+                                         const Eigen::Matrix<double, N, N>& B) const {
+    return TimesA(A, B);
+  }
+};
+
 // n classical RK4 steps of h = dt/n for dx/dt = f(x) (autonomous), and, when phi is non-null,
 // of dPhi/dt = A(x) Phi through the same stages: Phi is then the exact derivative of the
 // discrete map (differentiation commutes with an explicit Runge-Kutta scheme).
-//   f(const Vec& x, Mat* A) -> Vec, filling A = df/dx when A is non-null.
-template <int N, typename F>
+//   f(const Vec& x, Mat* A) -> Vec, filling A = df/dx when A is non-null;
+//   times(A, B) -> A B (a model whose A has a known sparsity passes its own product).
+template <int N, typename F, typename T = DenseTimesA>
 void Rk4(const F& f, Eigen::Matrix<double, N, 1>& x, Eigen::Matrix<double, N, N>* phi, double dt_s,
-         int n) {
+         int n, const T& times = T{}) {
   using V = Eigen::Matrix<double, N, 1>;
   using M = Eigen::Matrix<double, N, N>;
   const double h = dt_s / n;
@@ -295,13 +304,13 @@ void Rk4(const F& f, Eigen::Matrix<double, N, 1>& x, Eigen::Matrix<double, N, N>
     }
     M& P = *phi;
     const V k1 = f(x, &A);
-    const M K1 = TimesA(A, P);
+    const M K1 = times(A, P);
     const V k2 = f((x + 0.5 * h * k1).eval(), &A);
-    const M K2 = TimesA(A, (P + 0.5 * h * K1).eval());
+    const M K2 = times(A, (P + 0.5 * h * K1).eval());
     const V k3 = f((x + 0.5 * h * k2).eval(), &A);
-    const M K3 = TimesA(A, (P + 0.5 * h * K2).eval());
+    const M K3 = times(A, (P + 0.5 * h * K2).eval());
     const V k4 = f((x + h * k3).eval(), &A);
-    const M K4 = TimesA(A, (P + h * K3).eval());
+    const M K4 = times(A, (P + h * K3).eval());
     x += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
     P += (h / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4);
   }
@@ -326,6 +335,17 @@ Vec9 GlideDerivative(const Vec9& x, Mat9* A, double tau_s) {
     A->block<3, 3>(6, 6).diagonal().setConstant(-1.0 / tau_s);
   }
   return d;
+}
+
+// A B for GlideDerivative's A = [0 I 0; G 0 I; 0 0 -I/tau] (3 x 3 blocks, G the J2 gravity
+// gradient): the three non-zero blocks of each block row, not 81 products per column.
+Mat9 GlideTimesA(const Mat9& A, const Mat9& B) {
+  Mat9 out;
+  out.topRows<3>() = B.middleRows<3>(3);
+  out.middleRows<3>(3).noalias() = A.block<3, 3>(3, 0) * B.topRows<3>();
+  out.middleRows<3>(3) += B.bottomRows<3>();
+  out.bottomRows<3>() = A(6, 6) * B.bottomRows<3>();
+  return out;
 }
 
 }  // namespace
@@ -664,7 +684,7 @@ StateVector Glide::PredictWithJacobian(const StateVector& x, double, double dt_s
   Mat9 phi = Mat9::Identity();
   const double tau = p_.tau_s;
   const auto f = [tau](const Vec9& s, Mat9* A) { return GlideDerivative(s, A, tau); };
-  Rk4<9>(f, y, &phi, dt_s, StepsFor(dt_s, p_.max_substep_s));
+  Rk4<9>(f, y, &phi, dt_s, StepsFor(dt_s, p_.max_substep_s), &GlideTimesA);
   *F = phi;
   return y;
 }

@@ -185,21 +185,52 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
                   : m.kind == MeasKind::kRadar ? 10.0 * std::sqrt(m.R(0, 0)) + 0.1 * m.z(0)
                                                : 10.0 * std::sqrt(m.R.trace());
   }
-  const auto near = [](const Reach& t, const PreGate& m) {
+  // The test, per measurement over all tracks at once: the tracks' views packed as columns
+  // (x, y, z, reach) so that the loop over tracks is a straight run of arithmetic the compiler
+  // vectorises. near[j * n_tracks + i]: measurement j may pass track i's gate.
+  const size_t nt = static_cast<size_t>(n_tracks);
+  std::vector<double>& cols = pregate_tracks_;
+  cols.resize(4 * nt);
+  double* const tx = cols.data();
+  double* const ty = tx + nt;
+  double* const tz = ty + nt;
+  double* const treach = tz + nt;
+  for (size_t i = 0; i < nt; ++i) {
+    const Reach& t = ReachOf(static_cast<int>(i));
+    tx[i] = t.r.x();
+    ty[i] = t.r.y();
+    tz[i] = t.r.z();
+    treach[i] = t.reach_m;
+  }
+  std::vector<unsigned char>& near = pregate_near_;
+  near.resize(static_cast<size_t>(n_meas) * nt);
+  for (int j = 0; j < n_meas; ++j) {
+    const PreGate& m = packed[static_cast<size_t>(j)];
+    unsigned char* const out = near.data() + static_cast<size_t>(j) * nt;
+    const double sx = m.sensor_r.x(), sy = m.sensor_r.y(), sz = m.sensor_r.z();
     if (m.kind == MeasKind::kLos) {
-      const Vec3 d = t.r - m.sensor_r;
-      const double along = d.dot(m.los);
-      if (along <= 0.0) return false;
-      const double lateral2 = d.squaredNorm() - along * along;
-      const double tol = t.reach_m + m.allowance * along;
-      return lateral2 <= tol * tol;
+      // Ahead of the sensor, and the lateral offset from the line within the track's reach plus
+      // the angle allowance at that range.
+      const double ux = m.los.x(), uy = m.los.y(), uz = m.los.z(), a = m.allowance;
+      for (size_t i = 0; i < nt; ++i) {
+        const double dx = tx[i] - sx, dy = ty[i] - sy, dz = tz[i] - sz;
+        const double along = dx * ux + dy * uy + dz * uz;
+        const double lateral2 = (dx * dx + dy * dy + dz * dz) - along * along;
+        const double tol = treach[i] + a * along;
+        out[i] = static_cast<unsigned char>((along > 0.0) & (lateral2 <= tol * tol));
+      }
+    } else {
+      // Radar: the range error; position: the distance to the fix.
+      const bool radar = m.kind == MeasKind::kRadar;
+      const double cx = radar ? sx : m.z.x(), cy = radar ? sy : m.z.y(), cz = radar ? sz : m.z.z(),
+                   z0 = radar ? m.z0 : 0.0, a = m.allowance;
+      for (size_t i = 0; i < nt; ++i) {
+        const double dx = tx[i] - cx, dy = ty[i] - cy, dz = tz[i] - cz;
+        const double error = std::abs(std::sqrt(dx * dx + dy * dy + dz * dz) - z0);
+        out[i] = static_cast<unsigned char>(error <= treach[i] + a);
+      }
     }
-    if (m.kind == MeasKind::kRadar) {
-      const double range_error = std::abs((t.r - m.sensor_r).norm() - m.z0);
-      return range_error <= t.reach_m + m.allowance;
-    }
-    return (t.r - m.z).norm() <= t.reach_m + m.allowance;
-  };
+  }
   const int dof = static_cast<int>(scan.front()->z.size());
   const double gate = Gate(dof);
   // Gated pairs, then a compact problem over the tracks that have any.
@@ -207,9 +238,8 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
   pairs.clear();
   const bool gnn = config_.association == AssociationKind::kGnn;  // GNN needs no likelihoods
   for (int i = 0; i < n_tracks; ++i) {
-    const Reach& t = ReachOf(i);
     for (int j = 0; j < n_meas; ++j) {
-      if (!near(t, packed[static_cast<size_t>(j)])) continue;
+      if (!near[static_cast<size_t>(j) * nt + static_cast<size_t>(i)]) continue;
       double nis = 0.0, log_l = 0.0;
       tracks_[i].filter->Score(*scan[j], &nis, gnn ? nullptr : &log_l);
       if (!(nis <= gate)) continue;

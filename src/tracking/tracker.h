@@ -174,10 +174,12 @@ class Tracker : public TrackerInterface {
     double z0;              // kRadar: measured range
     double allowance;       // the measurement's own allowance (m; LOS: per m along the line)
   };
-  std::vector<PreGate> pregate_;     // AssociateScan's scratch, one per measurement of the scan
-  Eigen::MatrixXd nis_;              // AssociateScan's scratch: the compact problem's nis
-  AssignmentSolver gnn_solver_;      // and its GNN solver (workspace kept between scans)
-  std::vector<Gaussian> estimates_;  // ManageTracks' scratch: each live track's estimate
+  std::vector<PreGate> pregate_;        // AssociateScan's scratch, one per measurement of the scan
+  std::vector<double> pregate_tracks_;  // and the tracks' (x, y, z, reach) columns
+  std::vector<unsigned char> pregate_near_;  // and the pre-gate's verdict per (meas, track)
+  Eigen::MatrixXd nis_;                      // AssociateScan's scratch: the compact problem's nis
+  AssignmentSolver gnn_solver_;              // and its GNN solver (workspace kept between scans)
+  std::vector<Gaussian> estimates_;          // ManageTracks' scratch: each live track's estimate
 };
 
 const char* ToString(TrackStatus s);
