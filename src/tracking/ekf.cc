@@ -124,9 +124,8 @@ struct Fixed {
   // and the gain.
   // `known`, when not null, is this very linearisation already formed (by Innovate at the same
   // state): its S and Pxz are used as they are.
-  static Innovation Update(const MeasJacobian& H_d, const MeasVector& nu_d, const Measurement& m,
-                           const Innovation* known, StateVector* x, StateMatrix* P_d) {
-    Innovation inn;
+  static void Update(const MeasJacobian& H_d, const MeasVector& nu_d, const Measurement& m,
+                     const Innovation* known, StateVector* x, StateMatrix* P_d, Innovation* inn) {
     const Eigen::Map<const Mn> P = Fix(*P_d);  // read only until the final write of *P_d
     const Hc H = H_d.leftCols(C);
     const Vm nu = nu_d;
@@ -135,11 +134,11 @@ struct Fixed {
     Mm L;
     bool ok;
     if (known != nullptr) {
-      inn = *known;
+      *inn = *known;
       Pxz = known->Pxz;
       ok = Cholesky(Mm(known->S), &L);
     } else {
-      ok = Innovate(P, H, nu, R, &inn, &Pxz, &L);
+      ok = Innovate(P, H, nu, R, inn, &Pxz, &L);
     }
     if (!ok) {
       detail::FailInnovation("EKF", m.kind, "innovation covariance S is not positive definite");
@@ -152,18 +151,15 @@ struct Fixed {
     // The Joseph form, grouped as in the header comment.
     const Mn A = P - K * Pxz.transpose();
     const Km E = K * R - A.template leftCols<C>() * H.transpose();
-    Mn Pn = A + E * Kt;
-    Pn = (0.5 * (Pn + Pn.transpose())).eval();
-    Fix(P_d) = Pn;
-    return inn;
+    const Mn Pn = A + E * Kt;
+    Fix(P_d) = 0.5 * (Pn + Pn.transpose());  // symmetrised straight into place
   }
 
   // P = F P F' + Q, symmetrised.
   static void Propagate(const StateMatrix& F_d, const StateMatrix& Q, StateMatrix* P_d) {
     const Eigen::Map<const Mn> F = Fix(F_d);
-    Mn P = F * Fix(*P_d) * F.transpose() + Fix(Q);
-    P = (0.5 * (P + P.transpose())).eval();
-    Fix(P_d) = P;
+    const Mn P = F * Fix(*P_d) * F.transpose() + Fix(Q);
+    Fix(P_d) = 0.5 * (P + P.transpose());
   }
 };
 
@@ -352,19 +348,18 @@ Innovation EkfFilter::UpdateInPlace(const Measurement& m, StateVector* x, StateM
   const bool known = x == &state_.x && P == &state_.P && last_.m == &m &&
                      last_.state_version == state_version_ && last_.t_s == m.t_s &&
                      last_.z.size() == m.z.size() && last_.z == m.z;
-  MeasJacobian H;
-  MeasVector nu;
-  if (known) {
-    H = last_.H;
-    nu = last_.inn.nu;
-  } else {
+  MeasJacobian H_new;
+  MeasVector nu_new;
+  if (!known) {
     const MeasurementModel& h = model_for_(m.kind);
-    H = h.Jacobian(*x, m);
-    nu = h.Residual(m.z, h.Predict(*x, m));
+    H_new = h.Jacobian(*x, m);
+    nu_new = h.Residual(m.z, h.Predict(*x, m));
   }
+  const MeasJacobian& H = known ? last_.H : H_new;
+  const MeasVector& nu = known ? last_.inn.nu : nu_new;
   Innovation inn;
   const bool fixed = DispatchSizes(
-      H, [&](auto k) { inn = decltype(k)::Update(H, nu, m, known ? &last_.inn : nullptr, x, P); });
+      H, [&](auto k) { decltype(k)::Update(H, nu, m, known ? &last_.inn : nullptr, x, P, &inn); });
   if (!fixed) {
     inn.nu = nu;
     inn.Pxz = *P * H.transpose();
@@ -384,7 +379,7 @@ Innovation EkfFilter::UpdateInPlace(const Measurement& m, StateVector* x, StateM
     *P = IKH * *P * IKH.transpose() + K * m.R * K.transpose();
     detail::Symmetrise(P);
   }
-  if (!x->allFinite() || !P->allFinite()) {
+  if (!detail::AllFinite(*x) || !detail::AllFinite(*P)) {
     detail::FailInnovation("EKF", m.kind, "update produced a non-finite state");
   }
   return inn;

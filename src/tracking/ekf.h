@@ -136,6 +136,12 @@ namespace detail {
 bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, double* log_likelihood);
 // Symmetrise in place: P = (P + P') / 2.
 void Symmetrise(StateMatrix* P);
+// Whether every entry of a is finite: a - a is 0 for a finite entry and NaN otherwise, so the
+// sum is 0 exactly when all are (one vectorised pass, no test per entry).
+template <typename Derived>
+bool AllFinite(const Eigen::DenseBase<Derived>& a) {
+  return (a.derived().array() - a.derived().array()).sum() == 0.0;
+}
 // Accumulates the PDA mixture of conditional updates (see the header comment) without storing
 // them: Add(beta_i, x_i - x-, P_i) for each measurement, then Finish(beta0, &x, &P) with the
 // prior in x, P on entry.

@@ -175,6 +175,7 @@ double ImmFilter::LogMu(int j) const {
 void ImmFilter::Predict(double t_s) {
   if (t_s == Time()) return;
   HYPERDEF_ASSERT(t_s > Time());
+  estimate_valid_ = false;
   Mix();
   for (auto& m : modes_) m->Predict(t_s);
 }
@@ -245,19 +246,20 @@ void ImmFilter::Mixture(const Measurement& m, bool cross, Innovation* out_p,
 }
 
 void ImmFilter::Update(const Measurement& m) {
+  estimate_valid_ = false;
   const int r = ModeCount();
-  ModeVector log_post(r);
-  double log_max = kNegInf;
+  ModeVector log_l(r);
+  double max_l = kNegInf;  // the largest log-likelihood of a mode with mu_j > 0
   for (int j = 0; j < r; ++j) {
-    const Innovation inn = modes_[j]->Correct(m);
-    log_post(j) = mu_(j) > 0.0 ? LogMu(j) + inn.log_likelihood : kNegInf;
-    if (!std::isnan(log_post(j))) log_max = std::max(log_max, log_post(j));
+    log_l(j) = modes_[j]->Correct(m).log_likelihood;
+    if (mu_(j) > 0.0 && log_l(j) > max_l) max_l = log_l(j);
   }
-  // mu_j = exp(log_post_j - max) / sum_k exp(log_post_k - max): one exponential per mode.
-  if (!std::isfinite(log_max)) return;  // no usable information on the modes: keep the prior
+  if (!std::isfinite(max_l)) return;  // no usable information on the modes: keep the prior
+  // mu_j = mu_j L_j / sum_k mu_k L_k with every L scaled by the largest (one exponential per
+  // mode, no logarithm); that mode's term is its mu > 0, so the sum is positive.
   double sum = 0.0;
   for (int j = 0; j < r; ++j) {
-    mu_(j) = std::isnan(log_post(j)) ? 0.0 : std::exp(log_post(j) - log_max);
+    mu_(j) = mu_(j) > 0.0 && !std::isnan(log_l(j)) ? mu_(j) * std::exp(log_l(j) - max_l) : 0.0;
     sum += mu_(j);
   }
   mu_ /= sum;
@@ -266,6 +268,7 @@ void ImmFilter::Update(const Measurement& m) {
 void ImmFilter::UpdatePda(const std::vector<const Measurement*>& ms,
                           const std::vector<double>& beta, double beta0) {
   detail::CheckPdaArguments(ms, beta, beta0);
+  estimate_valid_ = false;
   const int r = ModeCount();
   const std::size_t k = ms.size();
   // ratio[i * r + j] = N_j(nu_i) / L_i, L_i = sum_j c_j N_j(nu_i).
@@ -300,6 +303,7 @@ void ImmFilter::UpdatePda(const std::vector<const Measurement*>& ms,
 }
 
 Gaussian ImmFilter::Estimate() const {
+  if (estimate_valid_) return estimate_;
   using V6 = Eigen::Matrix<double, 6, 1>;
   using M6 = Eigen::Matrix<double, 6, 6>;
   const int r = ModeCount();
@@ -311,14 +315,19 @@ Gaussian ImmFilter::Estimate() const {
     const V6 d = g.x.head<6>() - x;
     P += mu_(j) * (g.P.topLeftCorner<6, 6>() + d * d.transpose());
   }
-  Gaussian e;
-  e.t_s = Time();
-  e.x = x;
-  e.P = 0.5 * (P + P.transpose());
-  return e;
+  estimate_.t_s = Time();
+  estimate_.x = x;
+  estimate_.P = 0.5 * (P + P.transpose());
+  estimate_valid_ = true;
+  return estimate_;
 }
 
 void ImmFilter::PositionEstimate(Vec3* r, Mat3* P) const {
+  if (estimate_valid_) {  // the same arithmetic per entry: its first three states
+    *r = estimate_.x.head<3>();
+    *P = estimate_.P.topLeftCorner<3, 3>();
+    return;
+  }
   const int n = ModeCount();
   Vec3 x = Vec3::Zero();
   for (int j = 0; j < n; ++j) x += mu_(j) * modes_[j]->State().x.head<3>();

@@ -98,6 +98,10 @@ class ImmFilter final : public TrackFilter {
   mutable std::array<double, kMaxModes> log_mu_{};
   mutable std::array<double, kMaxModes> log_mu_of_{};
   mutable std::array<bool, kMaxModes> log_mu_valid_{};
+  // Estimate()'s result while the modes and probabilities keep their values (not copied; the
+  // tracker asks for it several times per frame between updates).
+  mutable Gaussian estimate_;
+  mutable bool estimate_valid_ = false;
 };
 
 // An IMM over `models` (EKF modes, or UKF modes when `unscented`), each started from the 6-state

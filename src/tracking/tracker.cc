@@ -6,6 +6,7 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -187,14 +188,21 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
   }
   // The test, per measurement over all tracks at once: the tracks' views packed as columns
   // (x, y, z, reach) so that the loop over tracks is a straight run of arithmetic the compiler
-  // vectorises. near[j * n_tracks + i]: measurement j may pass track i's gate.
+  // vectorises (verdicts as 64-bit lanes, the width of the comparisons); then the few passing
+  // (track, measurement) pairs are picked out as keys i * n_meas + j (track-major once sorted).
+  // A scan's lines of sight share their sensor's position: the offsets from it to every track
+  // are formed once per position, not once per line.
   const size_t nt = static_cast<size_t>(n_tracks);
   std::vector<double>& cols = pregate_tracks_;
-  cols.resize(4 * nt);
+  cols.resize(8 * nt);
   double* const tx = cols.data();
   double* const ty = tx + nt;
   double* const tz = ty + nt;
   double* const treach = tz + nt;
+  double* const dx = treach + nt;  // track - sensor, for the sensor position `offsets_from`
+  double* const dy = dx + nt;
+  double* const dz = dy + nt;
+  double* const d2 = dz + nt;  // |track - sensor|^2
   for (size_t i = 0; i < nt; ++i) {
     const Reach& t = ReachOf(static_cast<int>(i));
     tx[i] = t.r.x();
@@ -202,51 +210,67 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
     tz[i] = t.r.z();
     treach[i] = t.reach_m;
   }
-  std::vector<unsigned char>& near = pregate_near_;
-  near.resize(static_cast<size_t>(n_meas) * nt);
+  std::vector<std::int64_t>& near = pregate_near_;
+  near.resize(nt);
+  std::int64_t* const out = near.data();
+  std::vector<std::size_t>& hits = pregate_hits_;
+  hits.clear();
+  bool have_offsets = false;
+  Vec3 offsets_from = Vec3::Zero();
   for (int j = 0; j < n_meas; ++j) {
     const PreGate& m = packed[static_cast<size_t>(j)];
-    unsigned char* const out = near.data() + static_cast<size_t>(j) * nt;
-    const double sx = m.sensor_r.x(), sy = m.sensor_r.y(), sz = m.sensor_r.z();
     if (m.kind == MeasKind::kLos) {
+      if (!have_offsets || m.sensor_r != offsets_from) {
+        const double sx = m.sensor_r.x(), sy = m.sensor_r.y(), sz = m.sensor_r.z();
+        for (size_t i = 0; i < nt; ++i) {
+          dx[i] = tx[i] - sx;
+          dy[i] = ty[i] - sy;
+          dz[i] = tz[i] - sz;
+          d2[i] = dx[i] * dx[i] + dy[i] * dy[i] + dz[i] * dz[i];
+        }
+        have_offsets = true;
+        offsets_from = m.sensor_r;
+      }
       // Ahead of the sensor, and the lateral offset from the line within the track's reach plus
       // the angle allowance at that range.
       const double ux = m.los.x(), uy = m.los.y(), uz = m.los.z(), a = m.allowance;
       for (size_t i = 0; i < nt; ++i) {
-        const double dx = tx[i] - sx, dy = ty[i] - sy, dz = tz[i] - sz;
-        const double along = dx * ux + dy * uy + dz * uz;
-        const double lateral2 = (dx * dx + dy * dy + dz * dz) - along * along;
+        const double along = dx[i] * ux + dy[i] * uy + dz[i] * uz;
         const double tol = treach[i] + a * along;
-        out[i] = static_cast<unsigned char>((along > 0.0) & (lateral2 <= tol * tol));
+        out[i] = static_cast<std::int64_t>(along > 0.0) &
+                 static_cast<std::int64_t>(d2[i] - along * along <= tol * tol);
       }
     } else {
       // Radar: the range error; position: the distance to the fix.
       const bool radar = m.kind == MeasKind::kRadar;
-      const double cx = radar ? sx : m.z.x(), cy = radar ? sy : m.z.y(), cz = radar ? sz : m.z.z(),
-                   z0 = radar ? m.z0 : 0.0, a = m.allowance;
+      const double cx = radar ? m.sensor_r.x() : m.z.x(), cy = radar ? m.sensor_r.y() : m.z.y(),
+                   cz = radar ? m.sensor_r.z() : m.z.z(), z0 = radar ? m.z0 : 0.0, a = m.allowance;
       for (size_t i = 0; i < nt; ++i) {
-        const double dx = tx[i] - cx, dy = ty[i] - cy, dz = tz[i] - cz;
-        const double error = std::abs(std::sqrt(dx * dx + dy * dy + dz * dz) - z0);
-        out[i] = static_cast<unsigned char>(error <= treach[i] + a);
+        const double ex = tx[i] - cx, ey = ty[i] - cy, ez = tz[i] - cz;
+        const double error = std::abs(std::sqrt(ex * ex + ey * ey + ez * ez) - z0);
+        out[i] = static_cast<std::int64_t>(error <= treach[i] + a);
       }
     }
+    for (size_t i = 0; i < nt; ++i)
+      if (out[i] != 0) hits.push_back(i * static_cast<size_t>(n_meas) + static_cast<size_t>(j));
   }
+  std::sort(hits.begin(), hits.end());
   const int dof = static_cast<int>(scan.front()->z.size());
   const double gate = Gate(dof);
   // Gated pairs, then a compact problem over the tracks that have any.
   std::vector<PairScratch>& pairs = pairs_;
   pairs.clear();
   const bool gnn = config_.association == AssociationKind::kGnn;  // GNN needs no likelihoods
-  for (int i = 0; i < n_tracks; ++i) {
-    for (int j = 0; j < n_meas; ++j) {
-      if (!near[static_cast<size_t>(j) * nt + static_cast<size_t>(i)]) continue;
-      double nis = 0.0, log_l = 0.0;
-      tracks_[i].filter->Score(*scan[j], &nis, gnn ? nullptr : &log_l);
-      if (!(nis <= gate)) continue;
-      pairs.push_back({i, j, nis, gnn ? 0.0 : std::exp(log_l)});
-    }
+  for (const std::size_t key : hits) {
+    const int i = static_cast<int>(key / static_cast<size_t>(n_meas));
+    const int j = static_cast<int>(key % static_cast<size_t>(n_meas));
+    double nis = 0.0, log_l = 0.0;
+    tracks_[i].filter->Score(*scan[j], &nis, gnn ? nullptr : &log_l);
+    if (!(nis <= gate)) continue;
+    pairs.push_back({i, j, nis, gnn ? 0.0 : std::exp(log_l)});
   }
   if (pairs.empty()) return;
+  if (gnn && AssociateDisjoint(scan, dof, gate, used)) return;
   std::vector<int> rows;  // compact row -> track
   for (const PairScratch& p : pairs)
     if (rows.empty() || rows.back() != p.track) rows.push_back(p.track);
@@ -297,6 +321,47 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
     // The log names the most probable measurement (scoring needs one origin per update).
     LogUpdate(tracks_[i], scan[best]->t_s, scan[best]->detection_index, nis(r, best), dof);
   }
+}
+
+bool Tracker::AssociateDisjoint(std::span<const Measurement* const> scan, int dof, double gate,
+                                std::vector<char>* used) {
+  // When no measurement is gated by two tracks the GNN problem decomposes: each track takes its
+  // smallest NIS if that is below the gate (the cost of staying unassigned). With strict minima
+  // that is the unique optimum, the solver's answer too; a shared measurement or a tie is left to
+  // the solver. pairs_ is track-major, so the updates come in the solver path's row order.
+  const std::vector<PairScratch>& pairs = pairs_;
+  std::vector<int>& owner = disjoint_owner_;
+  owner.assign(scan.size(), -1);
+  for (const PairScratch& p : pairs) {
+    int& o = owner[static_cast<size_t>(p.meas)];
+    if (o >= 0) return false;  // a second track gates this measurement
+    o = p.track;
+  }
+  std::vector<size_t>& picks = disjoint_picks_;
+  picks.clear();
+  for (size_t k = 0; k < pairs.size();) {
+    size_t best = k, end = k + 1;
+    bool tie = false;
+    for (; end < pairs.size() && pairs[end].track == pairs[k].track; ++end) {
+      if (pairs[end].nis < pairs[best].nis) {
+        best = end;
+        tie = false;
+      } else if (pairs[end].nis == pairs[best].nis) {
+        tie = true;
+      }
+    }
+    if (tie || !(pairs[best].nis < gate)) return false;
+    picks.push_back(best);
+    k = end;
+  }
+  for (const size_t b : picks) {
+    const PairScratch& p = pairs[b];
+    tracks_[p.track].filter->Update(*scan[p.meas]);
+    reach_[static_cast<size_t>(p.track)].valid = false;
+    (*used)[p.meas] = 1;
+    LogUpdate(tracks_[p.track], scan[p.meas]->t_s, scan[p.meas]->detection_index, p.nis, dof);
+  }
+  return true;
 }
 
 void Tracker::LogUpdate(Track& track, double t_s, int detection_index, double nis, int dof) {

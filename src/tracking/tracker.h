@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -134,6 +135,10 @@ class Tracker : public TrackerInterface {
  private:
   std::unique_ptr<TrackFilter> NewFilter(const Gaussian& rv) const;
   void AssociateScan(std::span<const Measurement* const> scan, std::vector<char>* used);
+  // AssociateScan's GNN when no measurement is gated by two tracks (pairs_ filled): applies the
+  // assignment and returns true; false (nothing done) when the solver must decide.
+  bool AssociateDisjoint(std::span<const Measurement* const> scan, int dof, double gate,
+                         std::vector<char>* used);
   void InitiateFromRadar(const Measurement& m);
   void InitiateFromLines(double t_s, const std::vector<const Measurement*>& lines);
   void StartTrack(const Gaussian& rv, const char* how, const std::vector<int>& detections);
@@ -175,11 +180,14 @@ class Tracker : public TrackerInterface {
     double allowance;       // the measurement's own allowance (m; LOS: per m along the line)
   };
   std::vector<PreGate> pregate_;        // AssociateScan's scratch, one per measurement of the scan
-  std::vector<double> pregate_tracks_;  // and the tracks' (x, y, z, reach) columns
-  std::vector<unsigned char> pregate_near_;  // and the pre-gate's verdict per (meas, track)
-  Eigen::MatrixXd nis_;                      // AssociateScan's scratch: the compact problem's nis
-  AssignmentSolver gnn_solver_;              // and its GNN solver (workspace kept between scans)
-  std::vector<Gaussian> estimates_;          // ManageTracks' scratch: each live track's estimate
+  std::vector<double> pregate_tracks_;  // and the tracks' columns (x, y, z, reach, offsets)
+  std::vector<std::int64_t> pregate_near_;  // and one measurement's verdict per track
+  std::vector<std::size_t> pregate_hits_;   // and the pairs that passed, as i * n_meas + j
+  std::vector<int> disjoint_owner_;     // AssociateDisjoint's scratch: the track gating each meas
+  std::vector<size_t> disjoint_picks_;  // and each track's chosen pair
+  Eigen::MatrixXd nis_;                 // AssociateScan's scratch: the compact problem's nis
+  AssignmentSolver gnn_solver_;         // and its GNN solver (workspace kept between scans)
+  std::vector<Gaussian> estimates_;     // ManageTracks' scratch: each live track's estimate
 };
 
 const char* ToString(TrackStatus s);
