@@ -61,16 +61,66 @@ GospaResult Gospa(const std::vector<core::Vec3>& truth, const std::vector<core::
   const double half_cp = 0.5 * std::pow(c, p);
   r.truth_to_estimate.assign(truth.size(), -1);
   if (!truth.empty() && !estimates.empty()) {
-    const AssignmentResult a = SolveAssignment(CutoffCosts(truth, estimates, c, p));
-    for (std::size_t i = 0; i < truth.size(); ++i) {
-      const int j = a.row_to_col[i];
-      if (j < 0) continue;
-      const double d = (truth[i] - estimates[j]).norm();
-      if (d < c) {  // at d >= c, pairing costs c^p = leaving both unassigned
-        r.truth_to_estimate[i] = j;
-        r.localisation += std::pow(d, p);
-        ++r.num_assigned;
+    // Only pairs closer than c can be paired (at d >= c pairing costs c^p, as leaving both
+    // unassigned), so the assignment decomposes over the connected components of the "closer than
+    // c" graph: a component of one truth and one estimate is paired outright (d^p < c^p), a larger
+    // one is solved on its own. Scattered targets make nearly every component a single pair.
+    const int m = static_cast<int>(truth.size());
+    const int n = static_cast<int>(estimates.size());
+    std::vector<int> parent(static_cast<std::size_t>(m + n));  // union-find: truths, then estimates
+    for (int k = 0; k < m + n; ++k) parent[static_cast<std::size_t>(k)] = k;
+    const auto root = [&parent](int k) {
+      while (parent[static_cast<std::size_t>(k)] != k)
+        k = parent[static_cast<std::size_t>(k)] =
+            parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(k)])];
+      return k;
+    };
+    std::vector<int> edges(static_cast<std::size_t>(m + n), 0);  // per component root
+    std::vector<std::pair<int, int>> close;
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < n; ++j) {
+        if (!((truth[i] - estimates[j]).norm() < c)) continue;
+        close.push_back({i, j});
+        const int a = root(i), b = root(m + j);
+        if (a != b) {
+          parent[static_cast<std::size_t>(a)] = b;
+          edges[static_cast<std::size_t>(b)] += edges[static_cast<std::size_t>(a)];
+        }
+        ++edges[static_cast<std::size_t>(b)];
       }
+    }
+    std::vector<std::vector<int>> rows(static_cast<std::size_t>(m + n)),
+        cols(static_cast<std::size_t>(m + n));
+    for (const auto& [i, j] : close) {
+      const int k = root(i);
+      if (edges[static_cast<std::size_t>(k)] == 1) {
+        r.truth_to_estimate[static_cast<std::size_t>(i)] = j;  // a lone pair
+        continue;
+      }
+      std::vector<int>& rs = rows[static_cast<std::size_t>(k)];
+      std::vector<int>& cs = cols[static_cast<std::size_t>(k)];
+      if (std::find(rs.begin(), rs.end(), i) == rs.end()) rs.push_back(i);
+      if (std::find(cs.begin(), cs.end(), j) == cs.end()) cs.push_back(j);
+    }
+    for (int k = 0; k < m + n; ++k) {
+      const std::vector<int>& rs = rows[static_cast<std::size_t>(k)];
+      const std::vector<int>& cs = cols[static_cast<std::size_t>(k)];
+      if (rs.empty()) continue;
+      std::vector<core::Vec3> x, y;
+      for (int i : rs) x.push_back(truth[static_cast<std::size_t>(i)]);
+      for (int j : cs) y.push_back(estimates[static_cast<std::size_t>(j)]);
+      const AssignmentResult a = SolveAssignment(CutoffCosts(x, y, c, p));
+      for (std::size_t q = 0; q < rs.size(); ++q) {
+        const int jq = a.row_to_col[q];
+        if (jq >= 0 && (x[q] - y[static_cast<std::size_t>(jq)]).norm() < c)
+          r.truth_to_estimate[static_cast<std::size_t>(rs[q])] = cs[static_cast<std::size_t>(jq)];
+      }
+    }
+    for (int i = 0; i < m; ++i) {
+      const int j = r.truth_to_estimate[static_cast<std::size_t>(i)];
+      if (j < 0) continue;
+      r.localisation += std::pow((truth[i] - estimates[j]).norm(), p);
+      ++r.num_assigned;
     }
   }
   r.num_missed = static_cast<int>(truth.size()) - r.num_assigned;

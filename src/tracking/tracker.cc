@@ -6,7 +6,6 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -188,8 +187,9 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
   }
   // The test, per measurement over all tracks at once: the tracks' views packed as columns
   // (x, y, z, reach) so that the loop over tracks is a straight run of arithmetic the compiler
-  // vectorises (verdicts as 64-bit lanes, the width of the comparisons); then the few passing
-  // (track, measurement) pairs are picked out as keys i * n_meas + j (track-major once sorted).
+  // vectorises (verdicts as doubles 1 or 0: the width of the comparisons, and a select that
+  // SSE2 has); then the few passing (track, measurement) pairs are picked out, four verdicts at a
+  // time, as keys i * n_meas + j (track-major once sorted).
   // A scan's lines of sight share their sensor's position: the offsets from it to every track
   // are formed once per position, not once per line.
   const size_t nt = static_cast<size_t>(n_tracks);
@@ -210,9 +210,9 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
     tz[i] = t.r.z();
     treach[i] = t.reach_m;
   }
-  std::vector<std::int64_t>& near = pregate_near_;
-  near.resize(nt);
-  std::int64_t* const out = near.data();
+  std::vector<double>& near = pregate_near_;
+  near.assign((nt + 3) / 4 * 4, 0.0);  // whole groups of four; the tail stays 0
+  double* const out = near.data();
   std::vector<std::size_t>& hits = pregate_hits_;
   hits.clear();
   bool have_offsets = false;
@@ -237,8 +237,7 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
       for (size_t i = 0; i < nt; ++i) {
         const double along = dx[i] * ux + dy[i] * uy + dz[i] * uz;
         const double tol = treach[i] + a * along;
-        out[i] = static_cast<std::int64_t>(along > 0.0) &
-                 static_cast<std::int64_t>(d2[i] - along * along <= tol * tol);
+        out[i] = (along > 0.0) & (d2[i] - along * along <= tol * tol) ? 1.0 : 0.0;
       }
     } else {
       // Radar: the range error; position: the distance to the fix.
@@ -248,11 +247,14 @@ void Tracker::AssociateScan(std::span<const Measurement* const> scan, std::vecto
       for (size_t i = 0; i < nt; ++i) {
         const double ex = tx[i] - cx, ey = ty[i] - cy, ez = tz[i] - cz;
         const double error = std::abs(std::sqrt(ex * ex + ey * ey + ez * ez) - z0);
-        out[i] = static_cast<std::int64_t>(error <= treach[i] + a);
+        out[i] = error <= treach[i] + a ? 1.0 : 0.0;
       }
     }
-    for (size_t i = 0; i < nt; ++i)
-      if (out[i] != 0) hits.push_back(i * static_cast<size_t>(n_meas) + static_cast<size_t>(j));
+    for (size_t w = 0; w < near.size(); w += 4) {
+      if (out[w] + out[w + 1] + out[w + 2] + out[w + 3] == 0.0) continue;
+      for (size_t i = w; i < w + 4; ++i)
+        if (out[i] != 0.0) hits.push_back(i * static_cast<size_t>(n_meas) + static_cast<size_t>(j));
+    }
   }
   std::sort(hits.begin(), hits.end());
   const int dof = static_cast<int>(scan.front()->z.size());

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -181,8 +180,8 @@ class Tracker : public TrackerInterface {
   };
   std::vector<PreGate> pregate_;        // AssociateScan's scratch, one per measurement of the scan
   std::vector<double> pregate_tracks_;  // and the tracks' columns (x, y, z, reach, offsets)
-  std::vector<std::int64_t> pregate_near_;  // and one measurement's verdict per track
-  std::vector<std::size_t> pregate_hits_;   // and the pairs that passed, as i * n_meas + j
+  std::vector<double> pregate_near_;    // and one measurement's verdict per track
+  std::vector<std::size_t> pregate_hits_;  // and the pairs that passed, as i * n_meas + j
   std::vector<int> disjoint_owner_;     // AssociateDisjoint's scratch: the track gating each meas
   std::vector<size_t> disjoint_picks_;  // and each track's chosen pair
   Eigen::MatrixXd nis_;                 // AssociateScan's scratch: the compact problem's nis

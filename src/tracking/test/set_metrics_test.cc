@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
 
 #include "core/random.h"
+#include "tracking/assignment.h"
 
 namespace hyperdef::tracking {
 namespace {
@@ -141,6 +144,47 @@ TEST(SetMetrics, OspaFromGospaEqualsOspa) {
   }
   EXPECT_EQ(OspaFromGospa(Gospa({}, {}, 3.0, 2.0), 3.0, 2.0), 0.0);
   EXPECT_NEAR(OspaFromGospa(Gospa({}, {Vec3(1, 0, 0)}, 3.0, 2.0), 3.0, 2.0), 3.0, kTol);
+}
+
+// Gospa solves each connected component of the "closer than c" pairs on its own; this is the
+// whole-set assignment it replaced (one assignment over every pair, costs min(d, c)^p, pairs at
+// d >= c dropped afterwards): the same optimum, so the same GOSPA on sets that form clusters
+// (several truths and estimates within c of each other), lone pairs and isolated points.
+TEST(Gospa, ComponentsGiveTheWholeSetAssignment) {
+  core::RandomStream rng(23, 0, "set_metrics_test", "gospa_components");
+  for (int trial = 0; trial < 300; ++trial) {
+    Set a, b;
+    const int clusters = 1 + static_cast<int>(rng.Bits() % 4);
+    for (int k = 0; k < clusters; ++k) {
+      const Vec3 centre(rng.Uniform(0, 1000), rng.Uniform(0, 1000), 0.0);
+      const int na = static_cast<int>(rng.Bits() % 4), nb = static_cast<int>(rng.Bits() % 4);
+      for (int q = 0; q < na; ++q)
+        a.push_back(centre + Vec3(rng.Uniform(-8, 8), rng.Uniform(-8, 8), 0));
+      for (int q = 0; q < nb; ++q)
+        b.push_back(centre + Vec3(rng.Uniform(-8, 8), rng.Uniform(-8, 8), 0));
+    }
+    const double c = rng.Uniform(3.0, 20.0);
+    const double p = 1.0 + (trial % 3);
+    const GospaResult g = Gospa(a, b, c, p);
+    double localisation = 0.0;
+    int assigned = 0;
+    if (!a.empty() && !b.empty()) {
+      Eigen::MatrixXd cost(a.size(), b.size());
+      for (size_t i = 0; i < a.size(); ++i)
+        for (size_t j = 0; j < b.size(); ++j)
+          cost(i, j) = std::pow(std::min(c, (a[i] - b[j]).norm()), p);
+      const AssignmentResult whole = SolveAssignment(cost);
+      for (size_t i = 0; i < a.size(); ++i) {
+        const int j = whole.row_to_col[i];
+        if (j < 0 || !((a[i] - b[j]).norm() < c)) continue;
+        localisation += std::pow((a[i] - b[j]).norm(), p);
+        ++assigned;
+      }
+    }
+    EXPECT_EQ(g.num_assigned, assigned) << "trial " << trial;
+    // The same optimal sum of d^p, possibly added in another order or over a tied pairing.
+    EXPECT_NEAR(g.localisation, localisation, 1e-9 * std::pow(c, p)) << "trial " << trial;
+  }
 }
 
 }  // namespace
