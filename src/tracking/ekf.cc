@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 
@@ -153,6 +154,10 @@ struct Fixed {
     const Km E = K * R - A.template leftCols<C>() * H.transpose();
     const Mn Pn = A + E * Kt;
     Fix(P_d) = 0.5 * (Pn + Pn.transpose());  // symmetrised straight into place
+    // The finiteness check on the fixed-size view of the result (unrolled).
+    if (!detail::AllFinite(Fix(std::as_const(*P_d))) || !detail::AllFinite(*x)) {
+      detail::FailInnovation("EKF", m.kind, "update produced a non-finite state");
+    }
   }
 
   // P = F P F' + Q, symmetrised.
@@ -378,9 +383,9 @@ Innovation EkfFilter::UpdateInPlace(const Measurement& m, StateVector* x, StateM
     IKH.diagonal().array() += 1.0;
     *P = IKH * *P * IKH.transpose() + K * m.R * K.transpose();
     detail::Symmetrise(P);
-  }
-  if (!detail::AllFinite(*x) || !detail::AllFinite(*P)) {
-    detail::FailInnovation("EKF", m.kind, "update produced a non-finite state");
+    if (!detail::AllFinite(*x) || !detail::AllFinite(*P)) {
+      detail::FailInnovation("EKF", m.kind, "update produced a non-finite state");
+    }
   }
   return inn;
 }

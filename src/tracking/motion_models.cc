@@ -348,6 +348,21 @@ Mat9 GlideTimesA(const Mat9& A, const Mat9& B) {
   return out;
 }
 
+// A B for Ballistic::Derivative's A = [0 I 0; Ga Dv k; 0 0 0] (rows of 3, 3 and 1; k the kappa
+// column): the velocity rows are A's middle block times B (just Ga times B's position rows above
+// the drag ceiling, where Dv and k are zero), and kappa's row is zero.
+Mat7 BallisticTimesA(const Mat7& A, const Mat7& B) {
+  Mat7 out;
+  out.topRows<3>() = B.middleRows<3>(3);
+  if (A.block<3, 4>(3, 3).isZero(0.0)) {
+    out.middleRows<3>(3).noalias() = A.block<3, 3>(3, 0) * B.topRows<3>();
+  } else {
+    out.middleRows<3>(3).noalias() = A.block<3, 7>(3, 0) * B;
+  }
+  out.row(6).setZero();
+  return out;
+}
+
 }  // namespace
 
 // =================================================================================================
@@ -635,7 +650,7 @@ StateVector Ballistic::PredictWithJacobian(const StateVector& x, double, double 
   Vec7 y = x;
   Mat7 phi = Mat7::Identity();
   const auto f = [this](const Vec7& s, Mat7* A) { return Derivative(s, A); };
-  Rk4<7>(f, y, &phi, dt_s, Substeps(x, dt_s));
+  Rk4<7>(f, y, &phi, dt_s, Substeps(x, dt_s), &BallisticTimesA);
   *F = phi;
   return y;
 }
