@@ -206,11 +206,43 @@ bool DispatchSizes(const MeasJacobian& H, F&& f) {
   }
 }
 
+// GaussianScore's NIS alone for an M-component innovation, on the unrolled fixed-size
+// Cholesky factor (the same sums as a dynamic-size factor and solve of so small a matrix).
+template <int M>
+bool FixedNis(const MeasVector& nu_d, const MeasMatrix& S_d, double* nis) {
+  using K = Fixed<6, M, M>;
+  const typename K::Vm nu = nu_d;
+  typename K::Mm L;
+  if (!K::Cholesky(typename K::Mm(S_d), &L) || !nu.allFinite()) {
+    *nis = std::numeric_limits<double>::infinity();
+    return false;
+  }
+  typename K::Vm w = nu;  // L w = nu
+  for (int i = 0; i < M; ++i) {
+    for (int k = 0; k < i; ++k) w(i) -= L(i, k) * w(k);
+    w(i) /= L(i, i);
+  }
+  *nis = w.squaredNorm();
+  return std::isfinite(*nis);
+}
+
 }  // namespace
 
 namespace detail {
 
 bool GaussianScore(const MeasVector& nu, const MeasMatrix& S, double* nis, double* log_likelihood) {
+  if (log_likelihood == nullptr) {  // the NIS alone (an IMM mixture's gate): unrolled sizes
+    switch (nu.size()) {
+      case 2:
+        return FixedNis<2>(nu, S, nis);
+      case 3:
+        return FixedNis<3>(nu, S, nis);
+      case 4:
+        return FixedNis<4>(nu, S, nis);
+      default:
+        break;
+    }
+  }
   const Eigen::LLT<MeasMatrix> llt(S);
   if (llt.info() != Eigen::Success || !nu.allFinite()) {
     *nis = std::numeric_limits<double>::infinity();
