@@ -14,6 +14,7 @@
 // (aim_s + 10,000 / runs_per_s).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -42,8 +43,10 @@ void BM_MonteCarloRegional(benchmark::State& state) {
   const auto a0 = std::chrono::steady_clock::now();
   for (const sim::ScenarioSpec& p : points) benchmark::DoNotOptimize(sim::SolveAims(p));
   const double aim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - a0).count();
-  std::uint64_t done_total = 0;
-  double seconds = 0.0;
+  // The rate is the best of the passes (Iterations below): on a shared machine a pass that
+  // another process slowed measures the neighbour, and the scaling ratio of two such passes is
+  // noise (single passes of the same build gave 1.62x-2.02x).
+  double rate = 0.0;
   for (auto _ : state) {
     std::atomic<std::uint64_t> done{0};
     const auto t0 = std::chrono::steady_clock::now();
@@ -53,10 +56,10 @@ void BM_MonteCarloRegional(benchmark::State& state) {
           benchmark::DoNotOptimize(out.record.values.data());
           ++done;
         });
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - aim_s;
-    done_total += done;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - aim_s;
+    rate = std::max(rate, static_cast<double>(done.load()) / seconds);
   }
-  const double rate = static_cast<double>(done_total) / seconds;
   state.counters["runs_per_s"] = rate;
   state.counters["aim_s"] = aim_s;
   if (threads == 1) g_one_thread_rate = rate;
@@ -86,7 +89,7 @@ BENCHMARK(BM_RegionalClosedLoopRun)->Unit(benchmark::kMillisecond)->Iterations(8
 BENCHMARK(BM_MonteCarloRegional)
     ->Arg(1)
     ->Arg(2)
-    ->Iterations(1)
+    ->Iterations(3)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
 
