@@ -25,7 +25,11 @@ Geodetic GeodeticFromEcef(const Vec3& r_Ecef) {
   return {lat_deg * kDegToRad, lon_deg * kDegToRad, h_m};
 }
 
-Geodetic GeodeticFromEcefFast(const Vec3& r_Ecef) {
+namespace {
+
+// GeodeticFromEcefFast's latitude as the pair (num, den) with tan(phi) = num / den, and its
+// height: two Bowring iterations (see wgs84.h).
+double BowringHeight(const Vec3& r_Ecef, double* num_out, double* den_out) {
   constexpr double a = core::kWgs84A_m, b = core::kWgs84B_m, e2 = core::kWgs84E2;
   constexpr double ep2 = e2 / (1.0 - e2);  // second eccentricity squared
   const double x = r_Ecef.x(), y = r_Ecef.y(), z = r_Ecef.z();
@@ -50,12 +54,26 @@ Geodetic GeodeticFromEcefFast(const Vec3& r_Ecef) {
   }
   const double h_phi = std::sqrt(num * num + den * den);
   const double sphi = num / h_phi, cphi = den / h_phi;
-  Geodetic g;
-  g.lat_rad = std::atan2(num, den);
-  g.lon_rad = std::atan2(y, x);
+  *num_out = num;
+  *den_out = den;
   // h = p cos(phi) + z sin(phi) - a sqrt(1 - e^2 sin^2 phi): accurate at every latitude.
-  g.h_m = p * cphi + z * sphi - a * std::sqrt(1.0 - e2 * sphi * sphi);
+  return p * cphi + z * sphi - a * std::sqrt(1.0 - e2 * sphi * sphi);
+}
+
+}  // namespace
+
+Geodetic GeodeticFromEcefFast(const Vec3& r_Ecef) {
+  double num = 0.0, den = 0.0;
+  Geodetic g;
+  g.h_m = BowringHeight(r_Ecef, &num, &den);
+  g.lat_rad = std::atan2(num, den);
+  g.lon_rad = std::atan2(r_Ecef.y(), r_Ecef.x());
   return g;
+}
+
+double HeightFromEcefFast(const Vec3& r_Ecef) {
+  double num = 0.0, den = 0.0;
+  return BowringHeight(r_Ecef, &num, &den);
 }
 
 Mat3 R_EnuFromEcef(double lat_rad, double lon_rad) {

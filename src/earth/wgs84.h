@@ -26,6 +26,9 @@ Geodetic GeodeticFromEcef(const Vec3& r_Ecef);
 // GeodeticFromEcef to < 1e-6 m in height and < 1e-12 rad in latitude from -10 km to 40,000 km
 // (tested). Requires a point more than 100 km from the Earth's centre (always true of flight).
 Geodetic GeodeticFromEcefFast(const Vec3& r_Ecef);
+// Its height alone (the same bits as GeodeticFromEcefFast(r).h_m), without the two arctangents
+// of latitude and longitude: what the flight derivative and its altitude events need.
+double HeightFromEcefFast(const Vec3& r_Ecef);
 
 // Rotation taking ECEF components to local ENU components at geodetic (lat, lon).
 Mat3 R_EnuFromEcef(double lat_rad, double lon_rad);

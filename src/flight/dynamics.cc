@@ -18,11 +18,12 @@ State MakeState(const Vec3& r_Ecef, const Vec3& v_Ecef, double mass_kg) {
 }
 
 AirData ComputeAirData(const Vec3& r_Ecef, const Vec3& v_Ecef) {
+  return AirDataAt(earth::HeightFromEcefFast(r_Ecef), v_Ecef);
+}
+
+AirData AirDataAt(double altitude_m, const Vec3& v_Ecef) {
   AirData a;
-  const earth::Geodetic g = earth::GeodeticFromEcefFast(r_Ecef);
-  a.altitude_m = g.h_m;
-  a.lat_rad = g.lat_rad;
-  a.lon_rad = g.lon_rad;
+  a.altitude_m = altitude_m;
   const earth::AtmosphereSample atm = earth::Us76(a.altitude_m);
   a.density_kgpm3 = atm.density_kgpm3;
   a.speed_of_sound_mps = atm.speed_of_sound_mps;
@@ -84,6 +85,8 @@ double FlightPathAngle(const Vec3& r_Ecef, const Vec3& v_Ecef) {
 
 namespace {
 // Local geocentric east and north unit vectors at r (spherical).
+}  // namespace
+
 void EastNorth(const Vec3& r_Ecef, Vec3* east, Vec3* north) {
   const Vec3 up = r_Ecef.normalized();
   Vec3 e = Vec3::UnitZ().cross(up);
@@ -91,7 +94,6 @@ void EastNorth(const Vec3& r_Ecef, Vec3* east, Vec3* north) {
   *east = e.normalized();
   *north = up.cross(*east);
 }
-}  // namespace
 
 double Heading(const Vec3& r_Ecef, const Vec3& v_Ecef) {
   Vec3 east, north;

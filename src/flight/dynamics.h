@@ -29,12 +29,11 @@ struct Environment {
   bool earth_rotation = true;  // false: ECEF is treated as inertial (textbook validation cases)
 };
 
-// Air data at a state: geodetic altitude (earth::GeodeticFromEcefFast), US-76 properties, Mach,
-// dynamic pressure.
+// Air data at a state: geodetic altitude (earth::HeightFromEcefFast), US-76 properties, Mach,
+// dynamic pressure. (Where the vehicle is over the Earth, latitude and longitude, is not air data
+// and costs two arctangents: earth::GeodeticFromEcefFast gives it where it is needed.)
 struct AirData {
   double altitude_m = 0.0;
-  double lat_rad = 0.0;
-  double lon_rad = 0.0;
   double density_kgpm3 = 0.0;
   double speed_of_sound_mps = 0.0;
   double temperature_K = 0.0;
@@ -43,6 +42,8 @@ struct AirData {
   double dynamic_pressure_Pa = 0.0;
 };
 AirData ComputeAirData(const Vec3& r_Ecef, const Vec3& v_Ecef);
+// The same from an altitude already known (ComputeAirData(r, v) is AirDataAt(height of r, v)).
+AirData AirDataAt(double altitude_m, const Vec3& v_Ecef);
 
 // Forces other than gravity, as the vehicle model and its guidance decide them.
 struct Forces {
@@ -72,6 +73,9 @@ Vec3 LiftDirectionFromUnits(const Vec3& up, const Vec3& u_v, double cos_bank, do
 // the local geocentric horizontal (spherical approximation: for guidance and recording).
 double FlightPathAngle(const Vec3& r_Ecef, const Vec3& v_Ecef);
 double Heading(const Vec3& r_Ecef, const Vec3& v_Ecef);
+// The local geocentric horizontal's unit east and north at r_Ecef (the axes Heading and BearingTo
+// measure from; at a pole, east is +y).
+void EastNorth(const Vec3& r_Ecef, Vec3* east, Vec3* north);
 
 // Great-circle bearing (rad from north) and central angle (rad) from point a to point b (ECEF),
 // on a sphere: cheap enough for guidance laws evaluated every derivative call.

@@ -26,10 +26,11 @@ TrajectorySample MakeSample(const PhaseModel& model, double t_s, const State& x)
   s.t_s = t_s;
   s.x = x;
   const Vec3 r = flight::PositionOf(x), v = flight::VelocityOf(x);
-  const flight::AirData air = flight::ComputeAirData(r, v);
+  const earth::Geodetic g = earth::GeodeticFromEcefFast(r);
+  const flight::AirData air = flight::AirDataAt(g.h_m, v);  // = ComputeAirData(r, v)
   const flight::Forces f = model.ForcesAt(t_s, x, air);
-  s.lat_rad = air.lat_rad;
-  s.lon_rad = air.lon_rad;
+  s.lat_rad = g.lat_rad;
+  s.lon_rad = g.lon_rad;
   s.alt_m = air.altitude_m;
   s.speed_mps = air.speed_mps;
   s.mach = air.mach;
@@ -58,9 +59,7 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
   using Ev = flight::Event<7>;
   const std::array<Ev, 4> events{
       Ev{kImpact,
-         [](double, const State& x) {
-           return earth::GeodeticFromEcefFast(flight::PositionOf(x)).h_m;
-         },
+         [](double, const State& x) { return earth::HeightFromEcefFast(flight::PositionOf(x)); },
          flight::EventDirection::kFalling, true},
       Ev{kStop, [&model](double t, const State& x) { return model.StopFunction(t, x); },
          flight::EventDirection::kFalling, true},
@@ -69,7 +68,7 @@ SegmentResult FlySegment(const flight::Environment& env, const PhaseModel& model
          flight::EventDirection::kFalling, false},
       Ev{kKarman,
          [](double, const State& x) {
-           return earth::GeodeticFromEcefFast(flight::PositionOf(x)).h_m - kKarmanLine_m;
+           return earth::HeightFromEcefFast(flight::PositionOf(x)) - kKarmanLine_m;
          },
          flight::EventDirection::kEither, false},
   };

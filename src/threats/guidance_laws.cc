@@ -9,8 +9,15 @@ namespace hyperdef::threats {
 using flight::Vec3;
 
 double HeadingError(const Vec3& r_Ecef, const Vec3& v_Ecef, const Vec3& target_Ecef) {
-  return std::remainder(flight::BearingTo(r_Ecef, target_Ecef) - flight::Heading(r_Ecef, v_Ecef),
-                        core::kTwoPi);
+  // BearingTo(r, target) - Heading(r, v) wrapped to [-pi, pi]: the angle from the velocity's
+  // (north, east) components to the target direction's, as one arctangent of their cross and dot
+  // products (one horizontal frame and one arctangent instead of two of each and a remainder).
+  Vec3 east, north;
+  flight::EastNorth(r_Ecef, &east, &north);
+  const Vec3 d = target_Ecef.normalized() - r_Ecef.normalized();
+  const double de = d.dot(east), dn = d.dot(north);
+  const double ve = v_Ecef.dot(east), vn = v_Ecef.dot(north);
+  return std::atan2(de * vn - dn * ve, dn * vn + de * ve);
 }
 
 Vec3 BankedLift(const Vec3& r_Ecef, const Vec3& v_Ecef, double vertical_lift_N, double bank_rad) {

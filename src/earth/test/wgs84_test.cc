@@ -179,6 +179,8 @@ TEST(Wgs84Test, FastGeodeticMatchesGeographicLib) {
         const Geodetic ref = GeodeticFromEcef(r);
         const Geodetic fast = GeodeticFromEcefFast(r);
         ASSERT_NEAR(fast.h_m, ref.h_m, 1e-6) << lat_deg << " " << lon_deg << " " << h;
+        // The height-only form is the same arithmetic: the same bits.
+        ASSERT_EQ(HeightFromEcefFast(r), fast.h_m) << lat_deg << " " << lon_deg << " " << h;
         ASSERT_NEAR(fast.lat_rad, ref.lat_rad, 1e-12) << lat_deg << " " << lon_deg << " " << h;
         if (std::abs(lat_deg) < 90.0) {  // longitude is undefined on the axis
           ASSERT_NEAR(std::remainder(fast.lon_rad - ref.lon_rad, 2.0 * M_PI), 0.0, 1e-14);
