@@ -83,10 +83,7 @@ double FlightPathAngle(const Vec3& r_Ecef, const Vec3& v_Ecef) {
   return std::asin(std::clamp(r_Ecef.normalized().dot(v_Ecef) / speed, -1.0, 1.0));
 }
 
-namespace {
 // Local geocentric east and north unit vectors at r (spherical).
-}  // namespace
-
 void EastNorth(const Vec3& r_Ecef, Vec3* east, Vec3* north) {
   const Vec3 up = r_Ecef.normalized();
   Vec3 e = Vec3::UnitZ().cross(up);

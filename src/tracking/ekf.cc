@@ -81,11 +81,11 @@ struct Fixed {
 
   // nis and log N(nu; 0, S) from the Cholesky factor L of S (detail::GaussianScore's formula;
   // the log-determinant as one log of the factor's diagonal product, which cannot under- or
-  // overflow for M <= 4 and any physical S).
+  // overflow for M <= 4 and any physical S). log_l may be null: the NIS alone.
   static void Score(bool ok, const Mm& L, const Vm& nu, double* nis, double* log_l) {
     if (!ok || !nu.allFinite()) {
       *nis = std::numeric_limits<double>::infinity();
-      *log_l = -std::numeric_limits<double>::infinity();
+      if (log_l != nullptr) *log_l = -std::numeric_limits<double>::infinity();
       return;
     }
     Vm w = nu;  // L w = nu
@@ -93,8 +93,9 @@ struct Fixed {
       for (int k = 0; k < i; ++k) w(i) -= L(i, k) * w(k);
       w(i) /= L(i, i);
     }
-    const double log_det = 2.0 * std::log(L.diagonal().prod());
     *nis = w.squaredNorm();
+    if (log_l == nullptr) return;
+    const double log_det = 2.0 * std::log(L.diagonal().prod());
     *log_l = -0.5 * (*nis + log_det + static_cast<double>(M) * std::log(2.0 * core::kPi));
   }
 
@@ -211,18 +212,9 @@ bool DispatchSizes(const MeasJacobian& H, F&& f) {
 template <int M>
 bool FixedNis(const MeasVector& nu_d, const MeasMatrix& S_d, double* nis) {
   using K = Fixed<6, M, M>;
-  const typename K::Vm nu = nu_d;
   typename K::Mm L;
-  if (!K::Cholesky(typename K::Mm(S_d), &L) || !nu.allFinite()) {
-    *nis = std::numeric_limits<double>::infinity();
-    return false;
-  }
-  typename K::Vm w = nu;  // L w = nu
-  for (int i = 0; i < M; ++i) {
-    for (int k = 0; k < i; ++k) w(i) -= L(i, k) * w(k);
-    w(i) /= L(i, i);
-  }
-  *nis = w.squaredNorm();
+  const bool ok = K::Cholesky(typename K::Mm(S_d), &L);
+  K::Score(ok, L, typename K::Vm(nu_d), nis, nullptr);
   return std::isfinite(*nis);
 }
 

@@ -86,8 +86,8 @@ class ImmFilter final : public TrackFilter {
   // likelihood false: out->log_likelihood is left at -inf (the modes' log-sum-exp is skipped);
   // out->nis is the same bits either way.
   void Mixture(const Measurement& m, bool cross, Innovation* out, bool likelihood = true) const;
-  // log(mu_(j)) for mu_(j) > 0, remembered while mu_(j) keeps its value: the gating innovations
-  // of a frame and the update that follows them use the same probabilities.
+  // log(mu_(j)) for mu_(j) > 0, remembered while mu_(j) keeps its value: the likelihoods of a
+  // scan's gated pairs (JPDA) use the same probabilities.
   double LogMu(int j) const;
 
   std::vector<std::unique_ptr<GaussianFilter>> modes_;

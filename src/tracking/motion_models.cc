@@ -257,38 +257,43 @@ double DensityGradient(double h_m) {
 
 // ---- RK4 with the variational equations ------------------------------------------------------
 
-// A B for the variational equations. The state's first three rows are dr/dt = v, so A's first
-// three rows are [0 I 0] (checked): those rows of A B are rows 3..5 of B, copied, and only the
-// other rows are multiplied out (the same sums as the full product, less the known zeros).
-template <int N>
-Eigen::Matrix<double, N, N> TimesA(const Eigen::Matrix<double, N, N>& A,
-                                   const Eigen::Matrix<double, N, N>& B) {
-  using M = Eigen::Matrix<double, N, N>;
-  M top = M::Zero();
-  top.template block<3, 3>(0, 3).setIdentity();
-  if (!(A.template topRows<3>() == top.template topRows<3>())) return A * B;
-  M out;
-  out.template topRows<3>() = B.template middleRows<3>(3);
-  out.template bottomRows<N - 3>().noalias() = A.template bottomRows<N - 3>() * B;
+// A B for the variational equations, by each model's known A (the structural zeros left out).
+// The first three rows of every A are dr/dt = v, [0 I 0]: those rows of A B are rows 3..5 of B.
+
+// GlideDerivative's A = [0 I 0; G 0 I; 0 0 -I/tau] (3 x 3 blocks, G the J2 gravity
+// gradient): the three non-zero blocks of each block row, not 81 products per column.
+Mat9 GlideTimesA(const Mat9& A, const Mat9& B) {
+  Mat9 out;
+  out.topRows<3>() = B.middleRows<3>(3);
+  out.middleRows<3>(3).noalias() = A.block<3, 3>(3, 0) * B.topRows<3>();
+  out.middleRows<3>(3) += B.bottomRows<3>();
+  out.bottomRows<3>() = A(6, 6) * B.bottomRows<3>();
   return out;
 }
 
-struct DenseTimesA {
-  template <int N>
-  Eigen::Matrix<double, N, N> operator()(const Eigen::Matrix<double, N, N>& A,
-                                         const Eigen::Matrix<double, N, N>& B) const {
-    return TimesA(A, B);
+// Ballistic::Derivative's A = [0 I 0; Ga Dv k; 0 0 0] (rows of 3, 3 and 1; k the kappa
+// column): the velocity rows are A's middle block times B (just Ga times B's position rows above
+// the drag ceiling, where Dv and k are zero), and kappa's row is zero.
+Mat7 BallisticTimesA(const Mat7& A, const Mat7& B) {
+  Mat7 out;
+  out.topRows<3>() = B.middleRows<3>(3);
+  if (A.block<3, 4>(3, 3).isZero(0.0)) {
+    out.middleRows<3>(3).noalias() = A.block<3, 3>(3, 0) * B.topRows<3>();
+  } else {
+    out.middleRows<3>(3).noalias() = A.block<3, 7>(3, 0) * B;
   }
-};
+  out.row(6).setZero();
+  return out;
+}
 
 // n classical RK4 steps of h = dt/n for dx/dt = f(x) (autonomous), and, when phi is non-null,
 // of dPhi/dt = A(x) Phi through the same stages: Phi is then the exact derivative of the
 // discrete map (differentiation commutes with an explicit Runge-Kutta scheme).
 //   f(const Vec& x, Mat* A) -> Vec, filling A = df/dx when A is non-null;
-//   times(A, B) -> A B (a model whose A has a known sparsity passes its own product).
-template <int N, typename F, typename T = DenseTimesA>
+//   times(A, B) -> A B, the model's product above (used only when phi is non-null).
+template <int N, typename F, typename T>
 void Rk4(const F& f, Eigen::Matrix<double, N, 1>& x, Eigen::Matrix<double, N, N>* phi, double dt_s,
-         int n, const T& times = T{}) {
+         int n, const T& times) {
   using V = Eigen::Matrix<double, N, 1>;
   using M = Eigen::Matrix<double, N, N>;
   const double h = dt_s / n;
@@ -335,32 +340,6 @@ Vec9 GlideDerivative(const Vec9& x, Mat9* A, double tau_s) {
     A->block<3, 3>(6, 6).diagonal().setConstant(-1.0 / tau_s);
   }
   return d;
-}
-
-// A B for GlideDerivative's A = [0 I 0; G 0 I; 0 0 -I/tau] (3 x 3 blocks, G the J2 gravity
-// gradient): the three non-zero blocks of each block row, not 81 products per column.
-Mat9 GlideTimesA(const Mat9& A, const Mat9& B) {
-  Mat9 out;
-  out.topRows<3>() = B.middleRows<3>(3);
-  out.middleRows<3>(3).noalias() = A.block<3, 3>(3, 0) * B.topRows<3>();
-  out.middleRows<3>(3) += B.bottomRows<3>();
-  out.bottomRows<3>() = A(6, 6) * B.bottomRows<3>();
-  return out;
-}
-
-// A B for Ballistic::Derivative's A = [0 I 0; Ga Dv k; 0 0 0] (rows of 3, 3 and 1; k the kappa
-// column): the velocity rows are A's middle block times B (just Ga times B's position rows above
-// the drag ceiling, where Dv and k are zero), and kappa's row is zero.
-Mat7 BallisticTimesA(const Mat7& A, const Mat7& B) {
-  Mat7 out;
-  out.topRows<3>() = B.middleRows<3>(3);
-  if (A.block<3, 4>(3, 3).isZero(0.0)) {
-    out.middleRows<3>(3).noalias() = A.block<3, 3>(3, 0) * B.topRows<3>();
-  } else {
-    out.middleRows<3>(3).noalias() = A.block<3, 7>(3, 0) * B;
-  }
-  out.row(6).setZero();
-  return out;
 }
 
 }  // namespace
@@ -629,7 +608,7 @@ StateVector Ballistic::Predict(const StateVector& x, double, double dt_s) const 
   if (dt_s == 0.0) return x;
   Vec7 y = x;
   const auto f = [this](const Vec7& s, Mat7* A) { return Derivative(s, A); };
-  Rk4<7>(f, y, nullptr, dt_s, Substeps(x, dt_s));
+  Rk4<7>(f, y, nullptr, dt_s, Substeps(x, dt_s), &BallisticTimesA);
   return y;
 }
 
@@ -678,7 +657,7 @@ StateVector Glide::Predict(const StateVector& x, double, double dt_s) const {
   Vec9 y = x;
   const double tau = p_.tau_s;
   const auto f = [tau](const Vec9& s, Mat9* A) { return GlideDerivative(s, A, tau); };
-  Rk4<9>(f, y, nullptr, dt_s, StepsFor(dt_s, p_.max_substep_s));
+  Rk4<9>(f, y, nullptr, dt_s, StepsFor(dt_s, p_.max_substep_s), &GlideTimesA);
   return y;
 }
 
