@@ -1,6 +1,7 @@
 #include "orbits/j2_propagator.h"
 
 #include <cmath>
+#include <limits>
 
 namespace hyperdef::orbits {
 
@@ -26,8 +27,24 @@ struct Orbit {  // per-satellite constants, shared by the single and batch forms
   double a, e, b, cos_i, sin_i, raan0, argp0, m0, t0, raan_dot, argp_dot, m_dot;
 };
 
-// Position, and velocity if v != nullptr, at time t.
-inline void Evaluate(const Orbit& o, double t, core::Vec3* r, core::Vec3* v) {
+// The node's cosine and sine, remembered: the satellites of one orbital plane share raan0 and
+// its rate, so a batch listed plane by plane (Walker layers) evaluates them once per plane. The
+// same argument gives the same bits, so this changes no result.
+struct NodeCache {
+  double node = std::numeric_limits<double>::quiet_NaN();  // NaN: nothing remembered yet
+  double c = 1.0, s = 0.0;
+  void At(double x) {
+    if (x == node) return;
+    node = x;
+    c = std::cos(x);
+    s = std::sin(x);
+  }
+};
+
+// Position, and velocity if v != nullptr, at time t. `nodes` (optional) remembers the last
+// node's sine and cosine for the circular position-only case.
+inline void Evaluate(const Orbit& o, double t, core::Vec3* r, core::Vec3* v,
+                     NodeCache* nodes = nullptr) {
   const double dt = t - o.t0;
   if (o.e == 0.0 && v == nullptr) {
     // Circular orbit, position only (the sensors' per-frame case): E = M and the in-plane angle
@@ -36,7 +53,10 @@ inline void Evaluate(const Orbit& o, double t, core::Vec3* r, core::Vec3* v) {
     const double u = (o.argp0 + o.m0) + (o.argp_dot + o.m_dot) * dt;
     const double node = o.raan0 + o.raan_dot * dt;
     const double cu = std::cos(u), su = std::sin(u);
-    const double cO = std::cos(node), sO = std::sin(node);
+    NodeCache local;
+    NodeCache& n = nodes != nullptr ? *nodes : local;
+    n.At(node);
+    const double cO = n.c, sO = n.s;
     const double xn = o.a * cu, yn = o.a * su;
     const double yi = yn * o.cos_i;
     *r = core::Vec3(xn * cO - yi * sO, xn * sO + yi * cO, yn * o.sin_i);
@@ -188,10 +208,11 @@ void J2SecularBatch::Add(const KeplerianElements& el, double t0_s, const J2Const
 
 void J2SecularBatch::PositionsEci(double t_s, std::vector<core::Vec3>* r) const {
   r->resize(size());
+  NodeCache nodes;
   for (size_t k = 0; k < size(); ++k) {
     const Orbit o{a_[k],     e_[k],  b_[k],  cos_i_[k],    sin_i_[k],    raan0_[k],
                   argp0_[k], m0_[k], t0_[k], raan_dot_[k], argp_dot_[k], m_dot_[k]};
-    Evaluate(o, t_s, &(*r)[k], nullptr);
+    Evaluate(o, t_s, &(*r)[k], nullptr, &nodes);
   }
 }
 

@@ -210,5 +210,33 @@ TEST(J2Propagator, BatchMatchesSinglePropagators) {
   }
 }
 
+// Circular satellites listed plane by plane share the node's sine and cosine in the batch
+// (NodeCache): the positions must be the single propagator's, bit for bit, including across a
+// change of plane and back.
+TEST(J2Propagator, BatchOfPlanesGivesTheSinglePropagatorsBits) {
+  std::vector<KeplerianElements> els;
+  for (int plane : {0, 0, 0, 1, 1, 0, 2}) {
+    KeplerianElements el;
+    el.a_m = 7378e3;
+    el.e = 0.0;
+    el.i_rad = 1.2;
+    el.raan_rad = 0.9 * plane;
+    el.argp_rad = 0.0;
+    el.true_anomaly_rad = 0.4 * static_cast<double>(els.size());
+    els.push_back(el);
+  }
+  const J2SecularBatch batch(els, 0.0);
+  std::vector<Vec3> r;
+  for (double t : {0.0, 600.5, 5400.0}) {
+    batch.PositionsEci(t, &r);
+    for (size_t k = 0; k < els.size(); ++k) {
+      const Vec3 single = J2SecularPropagator(els[k], 0.0).PositionEci(t);
+      EXPECT_EQ(r[k].x(), single.x());
+      EXPECT_EQ(r[k].y(), single.y());
+      EXPECT_EQ(r[k].z(), single.z());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hyperdef::orbits
