@@ -172,12 +172,15 @@ Interceptor::Interceptor(const InterceptorSpec& spec, const earth::Geodetic& sit
 }
 
 void Interceptor::Uplink(const Vec3& pip_Ecef, double pip_time_s, const Vec3& r_TgtEst_Ecef,
-                         const Vec3& v_TgtEst_Ecef, double estimate_time_s) {
+                         const Vec3& v_TgtEst_Ecef, double estimate_time_s,
+                         const Vec3* a_TgtEst_Ecef) {
   if (Done()) return;
   const double te = std::isnan(estimate_time_s) ? t_ : estimate_time_s;
   pip_ = pip_Ecef;
   pip_time_s_ = pip_time_s;
-  if (has_track_ && std::abs(te - tgt_est_time_s_) > 0.05) {
+  if (a_TgtEst_Ecef != nullptr) {
+    a_tgt_aero_est_ = *a_TgtEst_Ecef - GravityAndFrameAccel_Ecef(r_TgtEst_Ecef, v_TgtEst_Ecef);
+  } else if (has_track_ && std::abs(te - tgt_est_time_s_) > 0.05) {
     // Finite difference of the track velocity, minus what gravity and the frame explain.
     const Vec3 a_total = (v_TgtEst_Ecef - v_tgt_est_) / (te - tgt_est_time_s_);
     const Vec3 r_mid = 0.5 * (r_TgtEst_Ecef + r_tgt_est_),

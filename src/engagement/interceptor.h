@@ -129,12 +129,15 @@ class Interceptor {
               std::uint64_t seed = 0, std::uint64_t replication = 0);
 
   // Midcourse uplink from the track: a new PIP and the track's target state (ECEF) valid at
-  // estimate_time_s (NaN: at the interceptor's current time, i.e. the last Advance's t_s). Two
-  // uplinks more than 0.05 s apart give the finite-difference estimate of the target's
-  // aerodynamic acceleration used by augmented PN.
+  // estimate_time_s (NaN: at the interceptor's current time, i.e. the last Advance's t_s). The
+  // target's aerodynamic acceleration used by augmented PN is a_TgtEst_Ecef (the track filter's
+  // acceleration estimate, ECEF, frame terms included) less gravity and the frame terms at the
+  // estimate; without it (null), the finite difference of two uplinked velocities more than
+  // 0.05 s apart less what gravity and the frame explain.
   void Uplink(const core::Vec3& pip_Ecef, double pip_time_s, const core::Vec3& r_TgtEst_Ecef,
               const core::Vec3& v_TgtEst_Ecef,
-              double estimate_time_s = std::numeric_limits<double>::quiet_NaN());
+              double estimate_time_s = std::numeric_limits<double>::quiet_NaN(),
+              const core::Vec3* a_TgtEst_Ecef = nullptr);
 
   // Advances to t_s (no-op when t_s <= Time_s() or Done()). `truth` is used only by the seeker
   // model and the closest-approach bookkeeping, never by the guidance directly. A target that
@@ -164,6 +167,9 @@ class Interceptor {
   // (<= 1 + 1e-12), the lateral acceleration applied over the last step (m/s^2, ECEF) and the
   // number of integration steps taken.
   double MaxLateralAccelRatio() const { return max_lat_ratio_; }
+  // What guidance believes of the target at t (ECEF): the last uplinked state propagated with
+  // constant acceleration a = gravity and frame terms at that state plus the aerodynamic part.
+  void TargetEstimate(double t, core::Vec3* r, core::Vec3* v, core::Vec3* a) const;
   const core::Vec3& LateralAccel_Ecef() const { return a_app_; }
   long Steps() const { return steps_; }
 
@@ -185,7 +191,6 @@ class Interceptor {
   core::Vec3 Command(double* limit) const;
   double DragArea() const;
   double AeroLimit(const core::Vec3& r, const core::Vec3& v, double m) const;
-  void TargetEstimate(double t, core::Vec3* r, core::Vec3* v, core::Vec3* a) const;
   void Sample(const TruthFunction& truth);
   void End(InterceptorEnd reason);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 
 #include "core/random.h"
 #include "engagement/wta.h"
@@ -365,7 +366,8 @@ void EngagementManager::Decide(double t_s, const std::vector<tracking::TrackView
 }
 
 void EngagementManager::Step(double t_s, const std::vector<tracking::TrackView>& confirmed,
-                             const std::map<int, TrackThreat>& threats) {
+                             const std::map<int, TrackThreat>& threats,
+                             const tracking::TrackerInterface* tracker) {
   if (t_s + 1e-9 >= next_decision_s_) {
     Decide(t_s, confirmed, threats);
     next_decision_s_ = t_s + spec_.defense.decision_period_s;
@@ -405,7 +407,14 @@ void EngagementManager::Step(double t_s, const std::vector<tracking::TrackView>&
         pip = s.r_Ecef;
       }
       f->pip_time_s = t_pip;
-      f->interceptor.Uplink(pip, t_pip, r_est, v_est, t_s);
+      // The track's own acceleration estimate (the filter's dynamics at its state) when the
+      // tracker keeps one and the track is at this frame.
+      std::optional<Vec3> a_est;
+      if (tracker != nullptr && it->second->rv.t_s == t_s) {
+        if (const std::optional<Vec3> a = tracker->AccelerationEstimate(f->track_id))
+          a_est = frame_.AccelerationEcef(Vec3(g.x.head<3>()), Vec3(g.x.segment<3>(3)), *a, t_s);
+      }
+      f->interceptor.Uplink(pip, t_pip, r_est, v_est, t_s, a_est ? &*a_est : nullptr);
       f->next_uplink_s = t_s + spec_.defense.batteries[f->battery].interceptor.uplink_period_s;
     } else if (have_track) {
       r_est = frame_.PositionEcef(Vec3(it->second->rv.x.head<3>()), t_s);

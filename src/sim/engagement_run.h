@@ -68,9 +68,12 @@ class EngagementManager {
   ~EngagementManager();
 
   // After the tracker has processed frame t: decide (on decision epochs), launch, uplink and fly
-  // every interceptor to t; kills truncate the threat's trajectory at the kill time.
+  // every interceptor to t; kills truncate the threat's trajectory at the kill time. An uplink
+  // carries the track's acceleration estimate from `tracker` when it has one (augmented PN);
+  // otherwise (null, or fused tracks) the interceptor differences the uplinked velocities.
   void Step(double t_s, const std::vector<tracking::TrackView>& confirmed,
-            const std::map<int, TrackThreat>& threats);
+            const std::map<int, TrackThreat>& threats,
+            const tracking::TrackerInterface* tracker = nullptr);
   EngagementResult Finish();
 
  private:

@@ -416,7 +416,7 @@ TrackingResult TrackingLoop::Run() {
     ReserveProjected(&result.updates, log.size(), t, spec_.duration_s);
     for (tracking::TrackUpdateLog& u : log) result.updates.push_back(std::move(u));
     if (OnGrid(t, spec_.outputs.step_s)) Record(t, &result);
-    if (engagement_) engagement_->Step(t, tracker_->View(t, false), track_threat_);
+    if (engagement_) engagement_->Step(t, tracker_->View(t, false), track_threat_, tracker_.get());
   }
   stream_ = nullptr;
   if (engagement_) result.engagement = engagement_->Finish();

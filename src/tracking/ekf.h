@@ -65,6 +65,7 @@ class GaussianFilter : public TrackFilter {
   void UpdatePda(const std::vector<const Measurement*>& ms, const std::vector<double>& beta,
                  double beta0) final;
   Gaussian Estimate() const final;
+  Vec3 AccelerationEstimate() const final { return Model().Acceleration(State().x, State().t_s); }
 
  protected:
   // One measurement's update of (x, P) in place, by the filter's own algebra (EKF or UKF).

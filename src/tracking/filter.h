@@ -55,6 +55,10 @@ class TrackFilter {
     *r = g.x.head<3>();
     *P = g.P.topLeftCorner<3, 3>();
   }
+  // The acceleration (tracking frame, m/s^2) of the current estimate: the motion model's dynamics
+  // at the state (MotionModel::Acceleration); IMM: the modes' accelerations weighted by their
+  // probabilities (the mean of the mixture). What augmented PN uses for the target.
+  virtual Vec3 AccelerationEstimate() const = 0;
   virtual double Time() const = 0;
   // Mode names and probabilities: one mode with probability 1 for a single-model filter.
   virtual std::vector<std::string> ModeNames() const = 0;

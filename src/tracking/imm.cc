@@ -322,6 +322,12 @@ Gaussian ImmFilter::Estimate() const {
   return estimate_;
 }
 
+Vec3 ImmFilter::AccelerationEstimate() const {
+  Vec3 a = Vec3::Zero();
+  for (int j = 0; j < ModeCount(); ++j) a += mu_(j) * modes_[j]->AccelerationEstimate();
+  return a;
+}
+
 void ImmFilter::PositionEstimate(Vec3* r, Mat3* P) const {
   if (estimate_valid_) {  // the same arithmetic per entry: its first three states
     *r = estimate_.x.head<3>();

@@ -72,6 +72,7 @@ class ImmFilter final : public TrackFilter {
                  double beta0) override;
   Gaussian Estimate() const override;
   void PositionEstimate(Vec3* r, Mat3* P) const override;  // Estimate()'s arithmetic, 3 states
+  Vec3 AccelerationEstimate() const override;
   double Time() const override { return modes_.front()->Time(); }
   std::vector<std::string> ModeNames() const override;
   std::vector<double> ModeProbabilities() const override;

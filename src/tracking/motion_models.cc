@@ -412,6 +412,8 @@ StateMatrix ConstantVelocity::ProcessNoise(const StateVector&, double, double dt
   return Q;
 }
 
+Vec3 ConstantVelocity::Acceleration(const StateVector&, double) const { return Vec3::Zero(); }
+
 Gaussian ConstantVelocity::Initialise(const Gaussian& rv) const { return Extend(rv, 6, 0.0, 0.0); }
 
 // =================================================================================================
@@ -447,6 +449,10 @@ StateMatrix ConstantAcceleration::ProcessNoise(const StateVector&, double, doubl
   return KronI3<3>((NoiseSign(dt_s) * p_.q_m2ps5 * Q).eval());
 }
 
+Vec3 ConstantAcceleration::Acceleration(const StateVector& x, double) const {
+  return x.segment<3>(6);
+}
+
 Gaussian ConstantAcceleration::Initialise(const Gaussian& rv) const {
   return Extend(rv, 9, 0.0, p_.accel_prior_sigma_mps2);
 }
@@ -469,6 +475,8 @@ StateMatrix Singer::ProcessNoise(const StateVector&, double, double dt_s) const 
   const double q = 2.0 * p_.sigma_a_mps2 * p_.sigma_a_mps2 / p_.tau_s;
   return KronI3<3>((NoiseSign(dt_s) * SingerQ(dt_s, p_.tau_s, q)).eval());
 }
+
+Vec3 Singer::Acceleration(const StateVector& x, double) const { return x.segment<3>(6); }
 
 Gaussian Singer::Initialise(const Gaussian& rv) const {
   return Extend(rv, 9, 0.0, p_.accel_prior_sigma_mps2);
@@ -549,6 +557,10 @@ StateMatrix CoordinatedTurn3D::ProcessNoise(const StateVector& x, double, double
   Q.block<3, 3>(6, 3) = (-qw * T2 / 2.0) * V.transpose();
   Q.block<3, 3>(6, 6) = (qw * T) * Mat3::Identity();
   return Q;
+}
+
+Vec3 CoordinatedTurn3D::Acceleration(const StateVector& x, double) const {
+  return Vec3(x.segment<3>(6)).cross(Vec3(x.segment<3>(3)));
 }
 
 Gaussian CoordinatedTurn3D::Initialise(const Gaussian& rv) const {
@@ -642,6 +654,10 @@ StateMatrix Ballistic::ProcessNoise(const StateVector&, double, double dt_s) con
   return Q;
 }
 
+Vec3 Ballistic::Acceleration(const StateVector& x, double) const {
+  return Derivative(Vec7(x.head<7>()), nullptr).segment<3>(3);
+}
+
 Gaussian Ballistic::Initialise(const Gaussian& rv) const {
   return Extend(rv, 7, p_.kappa_prior_mean_m2pkg, p_.kappa_prior_sigma_m2pkg);
 }
@@ -686,6 +702,10 @@ StateVector Glide::PredictWithJacobian(const StateVector& x, double, double dt_s
 StateMatrix Glide::ProcessNoise(const StateVector&, double, double dt_s) const {
   const double q = 2.0 * p_.sigma_a_mps2 * p_.sigma_a_mps2 / p_.tau_s;
   return KronI3<3>((NoiseSign(dt_s) * SingerQ(dt_s, p_.tau_s, q)).eval());
+}
+
+Vec3 Glide::Acceleration(const StateVector& x, double) const {
+  return earth::GravityAcceleration(Vec3(x.head<3>()), earth::GravityModel::kJ2) + x.segment<3>(6);
 }
 
 Gaussian Glide::Initialise(const Gaussian& rv) const {

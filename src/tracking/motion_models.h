@@ -60,6 +60,7 @@ class ConstantVelocity final : public MotionModel {
   StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const override;
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;  // identity on (r, v)
+  Vec3 Acceleration(const StateVector& x, double t_s) const override;
   const ConstantVelocityParams& params() const { return p_; }
 
  private:
@@ -89,6 +90,7 @@ class ConstantAcceleration final : public MotionModel {
   StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const override;
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
+  Vec3 Acceleration(const StateVector& x, double t_s) const override;
   const ConstantAccelerationParams& params() const { return p_; }
 
  private:
@@ -128,6 +130,7 @@ class Singer final : public MotionModel {
   StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const override;
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
+  Vec3 Acceleration(const StateVector& x, double t_s) const override;
   const SingerParams& params() const { return p_; }
 
  private:
@@ -170,6 +173,7 @@ class CoordinatedTurn3D final : public MotionModel {
   StateMatrix Jacobian(const StateVector& x, double t_s, double dt_s) const override;
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
+  Vec3 Acceleration(const StateVector& x, double t_s) const override;
   const CoordinatedTurnParams& params() const { return p_; }
 
  private:
@@ -226,6 +230,7 @@ class Ballistic final : public MotionModel {
                                   StateMatrix* F) const override;  // one RK4 pass for both
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
+  Vec3 Acceleration(const StateVector& x, double t_s) const override;
   const BallisticParams& params() const { return p_; }
   const TrackingFrame& frame() const { return frame_; }
 
@@ -272,6 +277,7 @@ class Glide final : public MotionModel {
                                   StateMatrix* F) const override;  // one RK4 pass for both
   StateMatrix ProcessNoise(const StateVector& x, double t_s, double dt_s) const override;
   Gaussian Initialise(const Gaussian& rv) const override;
+  Vec3 Acceleration(const StateVector& x, double t_s) const override;
   const GlideParams& params() const { return p_; }
 
  private:

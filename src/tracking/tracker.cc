@@ -608,6 +608,13 @@ std::vector<TrackView> Tracker::View(double t_s, bool include_tentative) const {
   return out;
 }
 
+std::optional<Vec3> Tracker::AccelerationEstimate(int id) const {
+  for (const Track& tr : tracks_) {
+    if (tr.id == id) return tr.filter->AccelerationEstimate();
+  }
+  return std::nullopt;
+}
+
 std::vector<TrackUpdateLog> Tracker::TakeUpdateLog() {
   std::vector<TrackUpdateLog> out;
   out.swap(log_);

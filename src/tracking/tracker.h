@@ -14,6 +14,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -106,6 +107,10 @@ class TrackerInterface {
   virtual std::vector<TrackView> View(double t_s, bool include_tentative) const = 0;
   virtual std::vector<TrackUpdateLog> TakeUpdateLog() = 0;
   virtual long TracksInitiated() const = 0;
+  // The acceleration estimate (tracking frame, m/s^2) of live track `id` at its filter's time
+  // (TrackFilter::AccelerationEstimate), for augmented PN; empty when the tracker keeps none (the
+  // default: fused tracks) or has no live track `id`.
+  virtual std::optional<Vec3> AccelerationEstimate(int /*id*/) const { return std::nullopt; }
 };
 
 class Tracker : public TrackerInterface {
@@ -119,6 +124,7 @@ class Tracker : public TrackerInterface {
   // Predicts every live track to t_s (no-op for a track already there). ProcessFrame does it
   // too; calling it first lets the cueing read the frame's predictions without copying filters.
   void PredictTo(double t_s) override;
+  std::optional<Vec3> AccelerationEstimate(int id) const override;
   bool Empty() const override { return tracks_.empty(); }
 
   const std::vector<Track>& Tracks() const { return tracks_; }  // live tracks only

@@ -42,6 +42,9 @@ struct TrackingFrame {
   Vec3 VelocityEci(const Vec3& r_Ecef, const Vec3& v_Ecef, double t_s) const;
   Vec3 PositionEcef(const Vec3& r_Eci, double t_s) const;
   Vec3 VelocityEcef(const Vec3& r_Eci, const Vec3& v_Eci, double t_s) const;
+  // The acceleration seen in ECEF of a body with tracking-frame state (r, v, a): R a minus the
+  // Coriolis and centripetal terms, 2 w x v_Ecef + w x (w x r_Ecef).
+  Vec3 AccelerationEcef(const Vec3& r_Eci, const Vec3& v_Eci, const Vec3& a_Eci, double t_s) const;
 };
 
 // A Gaussian estimate at time t_s.
@@ -108,6 +111,15 @@ class MotionModel {
   // Extends a 6-state (r, v) Gaussian to this model's state with the model's prior on its extra
   // states (mean and variance, uncorrelated with r and v). Identity for a 6-state model.
   virtual Gaussian Initialise(const Gaussian& rv) const = 0;
+  // The acceleration dv/dt (tracking frame, m/s^2) the model assigns to state x at t_s: its
+  // dynamics' velocity rows (e.g. CA: the acceleration state; ballistic: gravity plus drag; glide:
+  // gravity plus the aerodynamic state). Guidance reads it through
+  // TrackFilter::AccelerationEstimate (augmented PN). The default is a forward difference of
+  // Predict's velocity over 1 ms, for models that do not give it in closed form.
+  virtual Vec3 Acceleration(const StateVector& x, double t_s) const {
+    constexpr double h = 1e-3;
+    return (Predict(x, t_s, h).segment<3>(3) - x.segment<3>(3)) / h;
+  }
 };
 
 // z = h(x) + v, v ~ N(0, m.R). Works for any state whose first six entries are (r, v).

@@ -135,9 +135,11 @@ struct Shot {
 
 // Closed loop as the simulation runs it: launch so as to reach the intercept point r_i at t_i
 // (time of flight from FlyToPoint), uplink of the EXACT target state every uplink period.
+// With `uplink_acceleration`, each uplink also carries the target's exact ECEF acceleration (a
+// central difference of its velocity over +-1 ms), as a track filter's estimate would.
 template <class Truth>
 Shot Fly(const InterceptorSpec& spec, const Truth& target, const Vec3& r_i, double t_i,
-         std::uint64_t seed_entity) {
+         std::uint64_t seed_entity, bool uplink_acceleration = false) {
   const FlyoutPoint f = FlyToPoint(spec, kSite, r_i);
   EXPECT_TRUE(f.reachable) << spec.id;
   const double t_launch = t_i - f.time_of_flight_s;
@@ -147,7 +149,15 @@ Shot Fly(const InterceptorSpec& spec, const Truth& target, const Vec3& r_i, doub
        t += spec.uplink_period_s) {
     Vec3 r, v;
     target(icpt.Time_s(), &r, &v);
-    icpt.Uplink(r_i, t_i, r, v);
+    if (uplink_acceleration) {
+      Vec3 r1, v1, r2, v2;
+      target(icpt.Time_s() + 1e-3, &r1, &v1);
+      target(icpt.Time_s() - 1e-3, &r2, &v2);
+      const Vec3 a = (v1 - v2) / 2e-3;
+      icpt.Uplink(r_i, t_i, r, v, icpt.Time_s(), &a);
+    } else {
+      icpt.Uplink(r_i, t_i, r, v);
+    }
     icpt.Advance(t + spec.uplink_period_s, truth);
   }
   return {icpt.MissDistance_m(), icpt.EndReason() == InterceptorEnd::kClosestApproach,
@@ -204,6 +214,30 @@ TEST(Interceptor, PerfectInformationMissesByLessThanOneMetre) {
     EXPECT_TRUE(s.ended_at_ca && s.handed_over);
     EXPECT_LT(s.miss_m, 1.0);
   }
+}
+
+// Augmented PN with the track's acceleration estimate uplinked (what the simulation passes from
+// the track filter) instead of differenced uplinked velocities: the estimate is taken as given
+// (TargetEstimate returns it, up to the round-off of removing and adding back gravity and the
+// frame terms), and with exact values the perfect-information bound still holds, here against
+// the constant-altitude glider, whose non-gravitational (lift) acceleration is ~ 8.8 m/s^2.
+TEST(Interceptor, UplinkedAccelerationEstimateFeedsAugmentedPn) {
+  Case c = GlideCase();
+  c.spec.seeker.angle_sigma_rad = 0.0;
+  {
+    Interceptor icpt(c.spec, kSite, 0.0, c.r_i, c.t_i, 1);
+    const Vec3 r = c.r_i, v = SouthVelocity(c.r_i, 2500.0, 0.0), a(3.0, -4.0, 5.0);
+    icpt.Uplink(c.r_i, c.t_i, r, v, 0.0, &a);
+    Vec3 r_e, v_e, a_e;
+    icpt.TargetEstimate(0.0, &r_e, &v_e, &a_e);
+    EXPECT_LT((a_e - a).norm(), 1e-12);
+    EXPECT_EQ(r_e, r);
+    EXPECT_EQ(v_e, v);
+  }
+  const Shot s = Fly(c.spec, Target::Glider(c.r_i, 2500.0, c.t_i), c.r_i, c.t_i, 1, true);
+  std::printf("glide_phase, uplinked acceleration: miss %.4f m\n", s.miss_m);
+  EXPECT_TRUE(s.ended_at_ca && s.handed_over);
+  EXPECT_LT(s.miss_m, 1.0);
 }
 
 // The second round of a salvo after the first killed the target: the target's truth ends at the

@@ -188,6 +188,29 @@ TEST(ImmTest, ScoreAndPositionEstimateEqualTheFullForms) {
   EXPECT_EQ(P, Mat3(e.P.topLeftCorner<3, 3>()));
 }
 
+// The IMM's acceleration estimate is the mixture's mean: the modes' accelerations weighted by
+// the current probabilities (here a CV mode, whose acceleration is zero by the default forward
+// difference, and a CA mode with its acceleration state, after an update moved both).
+TEST(ImmTest, AccelerationEstimateIsTheProbabilityWeightedMean) {
+  auto cv = std::make_shared<CvModel>(1.0);
+  auto ca = std::make_shared<CaModel>(20.0, 10.0);
+  auto imm_ptr = MakeImm({cv, ca}, Transition2(0.95, 0.9), {0.7, 0.3}, false, Prior6(100.0, 10.0),
+                         &TestModelFor);
+  auto& imm = dynamic_cast<ImmFilter&>(*imm_ptr);
+  imm.Predict(3.0);
+  imm.Update(Position(3.0, Vec3(1400.0, -1800.0, 440.0), 5.0));
+  const std::vector<double> mu = imm.ModeProbabilities();
+  Vec3 expected = Vec3::Zero();
+  for (int j = 0; j < imm.ModeCount(); ++j) {
+    expected += mu[static_cast<size_t>(j)] * imm.Mode(j).AccelerationEstimate();
+  }
+  const Vec3 a_ca = imm.Mode(1).State().x.segment<3>(6);
+  EXPECT_GT(a_ca.norm(), 1.0);  // the update did move the CA mode's acceleration
+  EXPECT_LT(imm.Mode(0).AccelerationEstimate().norm(), 1e-6);
+  EXPECT_LT((imm.Mode(1).AccelerationEstimate() - a_ca).norm(), 1e-6);
+  EXPECT_LT((imm.AccelerationEstimate() - expected).norm(), 1e-12);
+}
+
 TEST(ImmTest, PdaReducesToUpdateAndToNoUpdate) {
   auto cv = std::make_shared<CvModel>(1.0);
   auto ca = std::make_shared<CaModel>(20.0, 10.0);

@@ -215,6 +215,45 @@ TEST(MotionModelsTest, JacobianMatchesCentralDifference) {
   }
 }
 
+// Acceleration (what augmented PN reads of a track) is the flow's dv/dt at the state: against a
+// central difference of Predict's velocity over +-1 ms. Truncation ~ h^2 |d3v/dt3| / 6 (worst:
+// the fast turn, |Omega|^3 |v| ~ 200 m/s^4, i.e. ~ 3e-5 m/s^2); round-off ~ eps |v| / h ~ 1e-9.
+TEST(MotionModelsTest, AccelerationIsTheFlowsVelocityDerivative) {
+  constexpr double h = 1e-3;
+  for (const Case& c : Cases()) {
+    for (const StateVector& x : c.states) {
+      const Vec3 fd =
+          (c.model->Predict(x, 3.0, h).segment<3>(3) - c.model->Predict(x, 3.0, -h).segment<3>(3)) /
+          (2.0 * h);
+      const Vec3 a = c.model->Acceleration(x, 3.0);
+      EXPECT_LT((a - fd).norm(), 1e-4) << c.model->Name() << " a " << a.transpose();
+    }
+  }
+  // Models that state it: CA's and Singer's acceleration state; glide adds J2 gravity to its
+  // aerodynamic state.
+  const StateVector x = MakeState(Vec3(6.5e6, 1e5, 2e5), Vec3(100, 3e3, -50), {1.0, -2.0, 3.0});
+  const MotionModelParams params;
+  EXPECT_EQ(MakeMotionModel("ca", params, Frame())->Acceleration(x, 0.0), Vec3(1.0, -2.0, 3.0));
+  EXPECT_EQ(MakeMotionModel("singer", params, Frame())->Acceleration(x, 0.0), Vec3(1.0, -2.0, 3.0));
+  EXPECT_EQ(MakeMotionModel("glide", params, Frame())->Acceleration(x, 0.0),
+            earth::GravityAcceleration(Vec3(6.5e6, 1e5, 2e5), earth::GravityModel::kJ2) +
+                Vec3(1.0, -2.0, 3.0));
+}
+
+// The ECEF acceleration of a tracking-frame (ECI) state against the derivative of its ECEF
+// velocity along the motion r(t) = r + v t + a t^2 / 2 (central difference over +-0.1 s: the
+// truncation of the rotating frame's terms, ~ w^2 |a| h^2, is far below 1e-6 m/s^2).
+TEST(TrackingFrameTest, AccelerationEcefIsTheEcefVelocitysDerivative) {
+  const TrackingFrame f{0.3};
+  const Vec3 r(6.5e6, 1.2e6, 2e6), v(-1e3, 4e3, 2.5e3), a(3.0, -9.0, 4.0);
+  const double t = 100.0, h = 0.1;
+  const auto v_ecef = [&](double dt) {
+    return f.VelocityEcef(Vec3(r + v * dt + 0.5 * dt * dt * a), Vec3(v + a * dt), t + dt);
+  };
+  const Vec3 fd = (v_ecef(h) - v_ecef(-h)) / (2.0 * h);
+  EXPECT_LT((f.AccelerationEcef(r, v, a, t) - fd).norm(), 1e-6);
+}
+
 TEST(MotionModelsTest, PredictWithJacobianEqualsPredictAndJacobian) {
   // The EKF's combined call (one RK4 pass for the integrated models) must give the very values of
   // the two separate calls: the state advances by the same arithmetic whether or not the
