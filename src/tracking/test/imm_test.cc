@@ -58,6 +58,16 @@ Eigen::MatrixXd Transition2(double p11, double p22) {
   return p;
 }
 
+// A CV + CA IMM from Prior6(100, 10) with probabilities (0.7, 0.3), predicted to t = 3 s.
+std::unique_ptr<TrackFilter> CvCaImmAt3() {
+  auto cv = std::make_shared<CvModel>(1.0);
+  auto ca = std::make_shared<CaModel>(20.0, 10.0);
+  std::unique_ptr<TrackFilter> imm = MakeImm({cv, ca}, Transition2(0.95, 0.9), {0.7, 0.3}, false,
+                                             Prior6(100.0, 10.0), &TestModelFor);
+  imm->Predict(3.0);
+  return imm;
+}
+
 // Two identical modes carry no model uncertainty: the IMM must reduce to the single EKF, and the
 // mode probabilities only follow the Markov chain (equal likelihoods) to its stationary
 // distribution, (0.75, 0.25) for p11 = 0.9, p22 = 0.7.
@@ -139,12 +149,8 @@ TEST(ImmTest, UnequalDimensionMixingKeepsOwnExtraStates) {
 }
 
 TEST(ImmTest, InnovationIsTheModeMixture) {
-  auto cv = std::make_shared<CvModel>(1.0);
-  auto ca = std::make_shared<CaModel>(20.0, 10.0);
-  auto imm_ptr = MakeImm({cv, ca}, Transition2(0.95, 0.9), {0.7, 0.3}, false, Prior6(100.0, 10.0),
-                         &TestModelFor);
+  const std::unique_ptr<TrackFilter> imm_ptr = CvCaImmAt3();
   auto& imm = dynamic_cast<ImmFilter&>(*imm_ptr);
-  imm.Predict(3.0);
   const Measurement m = Radar(3.0, 2400.0, 2.75, 0.2);
   const Innovation inn = imm.Innovate(m);
   const std::vector<double> mu = imm.ModeProbabilities();
@@ -166,12 +172,8 @@ TEST(ImmTest, InnovationIsTheModeMixture) {
 // must not depend on which one it called): Score = Innovate's (nis, log-likelihood), and
 // PositionEstimate = Estimate's position block, bit for bit.
 TEST(ImmTest, ScoreAndPositionEstimateEqualTheFullForms) {
-  auto cv = std::make_shared<CvModel>(1.0);
-  auto ca = std::make_shared<CaModel>(20.0, 10.0);
-  auto imm_ptr = MakeImm({cv, ca}, Transition2(0.95, 0.9), {0.7, 0.3}, false, Prior6(100.0, 10.0),
-                         &TestModelFor);
+  const std::unique_ptr<TrackFilter> imm_ptr = CvCaImmAt3();
   auto& imm = dynamic_cast<ImmFilter&>(*imm_ptr);
-  imm.Predict(3.0);
   for (const double range : {2400.0, 2500.0, 9000.0}) {
     const Measurement m = Radar(3.0, range, 2.75, 0.2);
     double nis = 0.0, log_l = 0.0;
@@ -192,12 +194,8 @@ TEST(ImmTest, ScoreAndPositionEstimateEqualTheFullForms) {
 // the current probabilities (here a CV mode, whose acceleration is zero by the default forward
 // difference, and a CA mode with its acceleration state, after an update moved both).
 TEST(ImmTest, AccelerationEstimateIsTheProbabilityWeightedMean) {
-  auto cv = std::make_shared<CvModel>(1.0);
-  auto ca = std::make_shared<CaModel>(20.0, 10.0);
-  auto imm_ptr = MakeImm({cv, ca}, Transition2(0.95, 0.9), {0.7, 0.3}, false, Prior6(100.0, 10.0),
-                         &TestModelFor);
+  const std::unique_ptr<TrackFilter> imm_ptr = CvCaImmAt3();
   auto& imm = dynamic_cast<ImmFilter&>(*imm_ptr);
-  imm.Predict(3.0);
   imm.Update(Position(3.0, Vec3(1400.0, -1800.0, 440.0), 5.0));
   const std::vector<double> mu = imm.ModeProbabilities();
   Vec3 expected = Vec3::Zero();
