@@ -35,6 +35,14 @@ Vec3 VelocityEcefFromEci(const Vec3& r_Eci, const Vec3& v_Eci, double era_rad) {
   return r_t * v_Eci - kOmega_Ecef.cross(r_Ecef);
 }
 
+Vec3 AccelerationEcefFromEci(const Vec3& r_Eci, const Vec3& v_Eci, const Vec3& a_Eci,
+                             double era_rad) {
+  const Mat3 r_t = R_EciFromEcef(era_rad).transpose();
+  const Vec3 r_Ecef = r_t * r_Eci;
+  const Vec3 v_Ecef = r_t * v_Eci - kOmega_Ecef.cross(r_Ecef);
+  return r_t * a_Eci - CoriolisCentripetal_Ecef(r_Ecef, v_Ecef);
+}
+
 Vec3 PositionEcefFromTeme(const Vec3& r_Teme, double gmst_rad) {
   return R_EciFromEcef(gmst_rad).transpose() * r_Teme;
 }

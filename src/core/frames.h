@@ -18,6 +18,8 @@
 #include <Eigen/Core>
 #include <Eigen/Geometry>
 
+#include "core/constants.h"
+
 namespace hyperdef::core {
 
 using Vec3 = Eigen::Vector3d;
@@ -32,6 +34,18 @@ Vec3 PositionEciFromEcef(const Vec3& r_Ecef, double era_rad);
 Vec3 PositionEcefFromEci(const Vec3& r_Eci, double era_rad);
 Vec3 VelocityEciFromEcef(const Vec3& r_Ecef, const Vec3& v_Ecef, double era_rad);
 Vec3 VelocityEcefFromEci(const Vec3& r_Eci, const Vec3& v_Eci, double era_rad);
+// The ECEF acceleration of a body with ECI state (r, v, a): the rotated a less the Coriolis and
+// centripetal terms at its ECEF position and velocity (CoriolisCentripetal_Ecef).
+Vec3 AccelerationEcefFromEci(const Vec3& r_Eci, const Vec3& v_Eci, const Vec3& a_Eci,
+                             double era_rad);
+
+// The rotating frame's apparent-acceleration terms in ECEF, 2 w x v + w x (w x r) (w the WGS-84
+// rate about z): what an equation of motion written in ECEF subtracts from the inertial
+// acceleration. Inline: the flight derivative calls it at every right-hand side.
+inline Vec3 CoriolisCentripetal_Ecef(const Vec3& r_Ecef, const Vec3& v_Ecef) {
+  const Vec3 w(0.0, 0.0, kEarthOmega_radps);
+  return 2.0 * w.cross(v_Ecef) + w.cross(w.cross(r_Ecef));
+}
 
 // TEME -> ECEF through GMST (polar motion neglected). Velocity includes omega x r.
 Vec3 PositionEcefFromTeme(const Vec3& r_Teme, double gmst_rad);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "core/frames.h"
 #include "earth/atmosphere.h"
 #include "earth/wgs84.h"
 
@@ -68,10 +69,7 @@ Vec3 SpecificForce(const State& x, const Forces& f) {
 State Derivative(const Environment& env, const State& x, const Forces& f) {
   const Vec3 r = PositionOf(x), v = VelocityOf(x);
   Vec3 a = earth::GravityAcceleration(r, env.gravity) + SpecificForce(x, f);
-  if (env.earth_rotation) {
-    const Vec3 w(0.0, 0.0, kEarthOmega_radps);
-    a -= 2.0 * w.cross(v) + w.cross(w.cross(r));
-  }
+  if (env.earth_rotation) a -= core::CoriolisCentripetal_Ecef(r, v);
   State dx;
   dx << v, a, -f.mass_flow_kgps;
   return dx;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/constants.h"
+#include "core/frames.h"
 
 namespace hyperdef::threats {
 
@@ -43,10 +44,7 @@ Vec3 ProportionalNavigationLiftAccel(const flight::Environment& env, const Vec3&
     a_cmd = navigation_constant * closing * omega.cross(rho / std::sqrt(rho2));
   }
   Vec3 a_free = earth::GravityAcceleration(r_Ecef, env.gravity);
-  if (env.earth_rotation) {
-    const Vec3 w(0.0, 0.0, core::kEarthOmega_radps);
-    a_free -= 2.0 * w.cross(v_Ecef) + w.cross(w.cross(r_Ecef));
-  }
+  if (env.earth_rotation) a_free -= core::CoriolisCentripetal_Ecef(r_Ecef, v_Ecef);
   return PerpendicularTo(a_cmd - a_free, v_Ecef);
 }
 

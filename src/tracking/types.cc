@@ -16,11 +16,7 @@ Vec3 TrackingFrame::VelocityEcef(const Vec3& r_Eci, const Vec3& v_Eci, double t_
 }
 Vec3 TrackingFrame::AccelerationEcef(const Vec3& r_Eci, const Vec3& v_Eci, const Vec3& a_Eci,
                                      double t_s) const {
-  const double era = EraAt(t_s);
-  const Vec3 r = core::PositionEcefFromEci(r_Eci, era);
-  const Vec3 v = core::VelocityEcefFromEci(r_Eci, v_Eci, era);
-  const Vec3 w(0.0, 0.0, core::kEarthOmega_radps);
-  return core::PositionEcefFromEci(a_Eci, era) - 2.0 * w.cross(v) - w.cross(w.cross(r));
+  return core::AccelerationEcefFromEci(r_Eci, v_Eci, a_Eci, EraAt(t_s));
 }
 
 }  // namespace hyperdef::tracking

@@ -42,8 +42,8 @@ struct TrackingFrame {
   Vec3 VelocityEci(const Vec3& r_Ecef, const Vec3& v_Ecef, double t_s) const;
   Vec3 PositionEcef(const Vec3& r_Eci, double t_s) const;
   Vec3 VelocityEcef(const Vec3& r_Eci, const Vec3& v_Eci, double t_s) const;
-  // The acceleration seen in ECEF of a body with tracking-frame state (r, v, a): R a minus the
-  // Coriolis and centripetal terms, 2 w x v_Ecef + w x (w x r_Ecef).
+  // The acceleration seen in ECEF of a body with tracking-frame state (r, v, a)
+  // (core::AccelerationEcefFromEci: R a less the Coriolis and centripetal terms).
   Vec3 AccelerationEcef(const Vec3& r_Eci, const Vec3& v_Eci, const Vec3& a_Eci, double t_s) const;
 };
 
